@@ -1,0 +1,103 @@
+"""A Linux bridge: ports, a forwarding database that learns and ages, flooding.
+
+The bridge is also an interface of its namespace (``docker0``, ``br-…``): frames
+addressed to its own MAC, and broadcasts, go up to that namespace's IP stack.
+With ``net.bridge.bridge-nf-call-iptables = 1`` (set by Docker's bridge driver)
+IPv4 frames forwarded between two ports traverse the iptables FORWARD chain,
+which is how ``enable_icc=false`` and isolation rules take effect on bridged
+traffic.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .interface import Interface
+from .packet import ETH_IP
+
+FDB_AGEING = 300.0
+
+
+@dataclass
+class FdbEntry:
+    mac: str
+    port: Interface
+    updated: float
+    local: bool = False
+
+
+class Bridge(Interface):
+    kind = "bridge"
+
+    def __init__(self, kernel, name: str, mac: str, mtu: int = 1500):
+        super().__init__(kernel, name, mac, mtu)
+        self.ports: list[Interface] = []
+        self.fdb: dict[str, FdbEntry] = {}
+
+    @property
+    def carrier(self) -> bool:
+        # A bridge has carrier once at least one of its ports is up.
+        return self.up and any(p.carrier for p in self.ports)
+
+    def add_port(self, dev: Interface) -> None:
+        """``ip link set DEV master BRIDGE``."""
+        dev.master = self
+        self.ports.append(dev)
+        self.fdb[dev.mac] = FdbEntry(dev.mac, dev, self.kernel.sched.now, local=True)
+
+    def del_port(self, dev: Interface) -> None:
+        if dev in self.ports:
+            self.ports.remove(dev)
+        dev.master = None
+        self.fdb = {m: e for m, e in self.fdb.items() if e.port is not dev}
+
+    def lookup(self, mac: str) -> FdbEntry | None:
+        entry = self.fdb.get(mac)
+        if entry is None:
+            return None
+        if not entry.local and self.kernel.sched.now - entry.updated > FDB_AGEING:
+            del self.fdb[mac]
+            return None
+        return entry
+
+    def port_input(self, port: Interface, frame) -> None:
+        """A frame arrives on one of the bridge's ports."""
+        now = self.kernel.sched.now
+        entry = self.fdb.get(frame.src)
+        if entry is None or not entry.local:
+            self.fdb[frame.src] = FdbEntry(frame.src, port, now)
+        self._forward(port, frame)
+
+    def _xmit(self, frame) -> None:
+        """The host's stack sends out of the bridge device itself."""
+        self._forward(None, frame)
+
+    def _forward(self, ingress: Interface | None, frame) -> None:
+        dst = frame.dst
+        group = int(dst[:2], 16) & 1
+        if ingress is not None and (group or dst == self.mac):
+            self.stats.rx_packets += 1
+            self.stats.rx_bytes += len(frame)
+            self.kernel.capture(self, frame)
+            self.netns.stack.receive(self, frame)
+            if not group:
+                return
+        entry = None if group else self.lookup(dst)
+        if entry is not None:
+            if entry.port is ingress:
+                return
+            self.kernel.trace(ingress or self, frame, f"{self.name}: FDB hit, forward to {entry.port.name}")
+            self._out(ingress, entry.port, frame)
+            return
+        ports = [p for p in self.ports if p is not ingress and p.up]
+        why = "broadcast" if group else "FDB miss"
+        self.kernel.trace(ingress or self, frame, f"{self.name}: {why}, flood to {len(ports)} ports")
+        for p in ports:
+            self._out(ingress, p, frame)
+
+    def _out(self, ingress: Interface | None, port: Interface, frame) -> None:
+        if ingress is not None and frame.type == ETH_IP and self.netns.sysctl.get(
+                "net.bridge.bridge-nf-call-iptables", 0):
+            if not self.netns.stack.bridge_forward_allowed(self, frame.payload):
+                self.kernel.trace(ingress, frame, f"{self.name}: iptables FORWARD dropped")
+                return
+        port.xmit(frame)

@@ -1,0 +1,124 @@
+"""Network devices: the base interface, loopback and veth pairs.
+
+A device moves frames; it does not route them.  ``xmit`` is the stack handing
+a frame to the device; ``deliver`` is a frame arriving from the device's
+medium.  A device enslaved to a bridge (``master``) hands what arrives to the
+bridge instead of to its namespace's IP stack, as Linux's rx_handler does.
+"""
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+VETH_DELAY = 20e-6     # one crossing of a veth pair, in simulated seconds
+LOOPBACK_DELAY = 5e-6
+
+
+@dataclass
+class Counters:
+    rx_packets: int = 0
+    rx_bytes: int = 0
+    tx_packets: int = 0
+    tx_bytes: int = 0
+    rx_dropped: int = 0
+    tx_dropped: int = 0
+
+
+class Interface:
+    """A network device in one namespace (``struct net_device``)."""
+
+    kind = "ether"
+
+    def __init__(self, kernel, name: str, mac: str, mtu: int = 1500):
+        self.kernel = kernel
+        self.name = name
+        self.mac = mac
+        self.mtu = mtu
+        self.ifindex = kernel.next_ifindex()
+        self.netns = None
+        self.addrs: list[ipaddress.IPv4Interface] = []
+        self.up = False
+        self.master = None
+        self.stats = Counters()
+        self.promisc = False
+
+    def __repr__(self) -> str:
+        ns = self.netns.name if self.netns else "-"
+        return f"<{type(self).__name__} {self.name}@{ns}>"
+
+    @property
+    def operstate(self) -> str:
+        return "UP" if self.up and self.carrier else "DOWN"
+
+    @property
+    def carrier(self) -> bool:
+        return self.up
+
+    def xmit(self, frame) -> None:
+        """The stack (or a bridge) sends ``frame`` out of this device."""
+        if not self.up:
+            self.stats.tx_dropped += 1
+            self.kernel.trace(self, frame, f"{self.name} is down: dropped")
+            return
+        self.stats.tx_packets += 1
+        self.stats.tx_bytes += len(frame)
+        self.kernel.capture(self, frame)
+        self._xmit(frame)
+
+    def _xmit(self, frame) -> None:
+        raise NotImplementedError
+
+    def deliver(self, frame) -> None:
+        """``frame`` arrives on this device from its medium."""
+        if not self.up:
+            self.stats.rx_dropped += 1
+            return
+        self.stats.rx_packets += 1
+        self.stats.rx_bytes += len(frame)
+        self.kernel.capture(self, frame)
+        if self.master is not None:
+            self.master.port_input(self, frame)
+        elif self.netns is not None:
+            self.netns.stack.receive(self, frame)
+
+
+class Loopback(Interface):
+    """``lo``: what is sent comes back in on the same device."""
+
+    kind = "loopback"
+
+    def __init__(self, kernel):
+        super().__init__(kernel, "lo", "00:00:00:00:00:00", mtu=65536)
+        self.addrs = [ipaddress.IPv4Interface("127.0.0.1/8")]
+
+    def _xmit(self, frame) -> None:
+        self.kernel.sched.call_later(LOOPBACK_DELAY, self.deliver, frame)
+
+
+class VethEnd(Interface):
+    """One end of a veth pair; what it sends arrives on its peer."""
+
+    kind = "veth"
+
+    def __init__(self, kernel, name: str, mac: str, mtu: int = 1500):
+        super().__init__(kernel, name, mac, mtu)
+        self.peer: VethEnd | None = None
+
+    @property
+    def carrier(self) -> bool:
+        return self.up and self.peer is not None and self.peer.up
+
+    def _xmit(self, frame) -> None:
+        peer = self.peer
+        if peer is None or not peer.up:
+            self.stats.tx_dropped += 1
+            return
+        self.kernel.sched.call_later(VETH_DELAY, peer.deliver, frame)
+
+
+def veth_pair(kernel, name: str, peer_name: str, mac: str, peer_mac: str):
+    """``ip link add NAME type veth peer name PEER_NAME``."""
+    a = VethEnd(kernel, name, mac)
+    b = VethEnd(kernel, peer_name, peer_mac)
+    a.peer, b.peer = b, a
+    return a, b

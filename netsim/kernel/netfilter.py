@@ -1,0 +1,230 @@
+"""iptables: tables of chains of rules, and connection tracking with NAT.
+
+Rules carry the matches Docker uses (``-s``, ``-d``, ``-i``, ``-o`` with ``!``,
+``-p`` with ``--dport``, ``-m conntrack --ctstate``, ``-m addrtype --dst-type
+LOCAL``) and the targets ACCEPT, DROP, RETURN, a user chain, DNAT, SNAT and
+MASQUERADE.  ``Rule.spec()`` prints a rule as ``iptables -S`` does.
+"""
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+
+from .packet import ICMP, PROTO_ICMP, PROTO_TCP, PROTO_UDP
+
+PROTO_NAMES = {PROTO_TCP: "tcp", PROTO_UDP: "udp", PROTO_ICMP: "icmp"}
+BUILTIN = {
+    "filter": ("INPUT", "FORWARD", "OUTPUT"),
+    "nat": ("PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"),
+}
+
+
+@dataclass
+class Rule:
+    target: str
+    src: str | None = None
+    dst: str | None = None
+    in_iface: str | None = None
+    out_iface: str | None = None
+    proto: str | None = None
+    dport: int | None = None
+    ctstate: tuple[str, ...] | None = None
+    dst_type: str | None = None          # -m addrtype --dst-type LOCAL
+    to_destination: str | None = None    # DNAT ip[:port]
+    to_source: str | None = None         # SNAT ip
+    negate: frozenset = frozenset()      # which of src/dst/in_iface/out_iface are negated
+    pkts: int = field(default=0, compare=False)
+    bytes: int = field(default=0, compare=False)
+
+    def spec(self, chain: str) -> str:
+        """The rule in ``iptables -S`` syntax."""
+        out = [f"-A {chain}"]
+        for key, flag in (("src", "-s"), ("dst", "-d"), ("in_iface", "-i"), ("out_iface", "-o")):
+            value = getattr(self, key)
+            if value is None:
+                continue
+            if key in ("src", "dst") and "/" not in value:
+                value += "/32"
+            out.append(("! " if key in self.negate else "") + f"{flag} {value}")
+        if self.proto:
+            out.append(f"-p {self.proto}")
+        if self.dport is not None:
+            out.append(f"-m {self.proto} --dport {self.dport}")
+        if self.dst_type:
+            out.append(f"-m addrtype --dst-type {self.dst_type}")
+        if self.ctstate:
+            out.append(f"-m conntrack --ctstate {','.join(self.ctstate)}")
+        out.append(f"-j {self.target}")
+        if self.to_destination:
+            out.append(f"--to-destination {self.to_destination}")
+        if self.to_source:
+            out.append(f"--to-source {self.to_source}")
+        return " ".join(out)
+
+    def matches(self, pkt, ctx: "HookContext") -> bool:
+        checks = (
+            ("src", self.src, lambda v: _in(pkt.src, v)),
+            ("dst", self.dst, lambda v: _in(pkt.dst, v)),
+            ("in_iface", self.in_iface, lambda v: ctx.in_iface == v),
+            ("out_iface", self.out_iface, lambda v: ctx.out_iface == v),
+        )
+        for key, value, test in checks:
+            if value is not None and test(value) == (key in self.negate):
+                return False
+        if self.proto and PROTO_NAMES.get(pkt.proto) != self.proto:
+            return False
+        if self.dport is not None and getattr(pkt.payload, "dport", None) != self.dport:
+            return False
+        if self.ctstate and ctx.ctstate not in self.ctstate:
+            return False
+        if self.dst_type == "LOCAL" and not ctx.is_local(pkt.dst):
+            return False
+        return True
+
+
+def _in(addr: str, net: str) -> bool:
+    if "/" not in net:
+        return addr == net
+    return ipaddress.IPv4Address(addr) in ipaddress.IPv4Network(net, strict=False)
+
+
+@dataclass
+class HookContext:
+    in_iface: str | None
+    out_iface: str | None
+    ctstate: str
+    is_local: object
+
+
+class Table:
+    def __init__(self, name: str):
+        self.name = name
+        self.chains: dict[str, list[Rule]] = {c: [] for c in BUILTIN[name]}
+        self.policy: dict[str, str] = {c: "ACCEPT" for c in BUILTIN[name]}
+
+    def new_chain(self, chain: str) -> None:
+        self.chains.setdefault(chain, [])
+
+    def append(self, chain: str, rule: Rule) -> None:
+        self.chains[chain].append(rule)
+
+    def insert(self, chain: str, rule: Rule, pos: int = 0) -> None:
+        self.chains[chain].insert(pos, rule)
+
+    def delete(self, chain: str, rule: Rule) -> None:
+        if rule in self.chains.get(chain, []):
+            self.chains[chain].remove(rule)
+
+    def exists(self, chain: str, rule: Rule) -> bool:
+        return rule in self.chains.get(chain, [])
+
+    def evaluate(self, chain: str, pkt, ctx: HookContext, trail: list) -> Rule | None:
+        """Walk ``chain``; returns the terminating rule, or None for the policy."""
+        for rule in self.chains.get(chain, ()):
+            if not rule.matches(pkt, ctx):
+                continue
+            rule.pkts += 1
+            rule.bytes += len(pkt)
+            if rule.target == "RETURN":
+                return None
+            if rule.target in self.chains:
+                found = self.evaluate(rule.target, pkt, ctx, trail)
+                if found is not None:
+                    return found
+                continue
+            trail.append((chain, rule))
+            return rule
+        return None
+
+    def save(self) -> list[str]:
+        """``iptables -t TABLE -S``."""
+        lines = [f"-P {c} {self.policy[c]}" for c in BUILTIN[self.name]]
+        lines += [f"-N {c}" for c in self.chains if c not in BUILTIN[self.name]]
+        for chain, rules in self.chains.items():
+            lines += [r.spec(chain) for r in rules]
+        return lines
+
+
+def flow_tuple(pkt) -> tuple:
+    t = pkt.payload
+    if pkt.proto == PROTO_ICMP:
+        return (pkt.proto, pkt.src, t.ident, pkt.dst, t.ident)
+    return (pkt.proto, pkt.src, t.sport, pkt.dst, t.dport)
+
+
+@dataclass
+class Conn:
+    """A conntrack entry: the original tuple, after DNAT, and after SNAT."""
+    orig: tuple
+    dnat: tuple
+    trans: tuple
+    seen_reply: bool = False
+    post_done: bool = False
+
+    @property
+    def reply(self) -> tuple:
+        p, s, sp, d, dp = self.trans
+        return (p, d, dp, s, sp)
+
+
+class Conntrack:
+    def __init__(self) -> None:
+        self.by_orig: dict[tuple, Conn] = {}
+        self.by_dnat: dict[tuple, Conn] = {}
+        self.by_reply: dict[tuple, Conn] = {}
+
+    def lookup(self, pkt) -> tuple[Conn | None, str]:
+        """The entry a packet belongs to, and its direction ("orig"/"reply")."""
+        if pkt.proto == PROTO_ICMP and pkt.payload.type not in (ICMP.ECHO_REQUEST, ICMP.ECHO_REPLY):
+            return None, "related"
+        key = flow_tuple(pkt)
+        if key in self.by_orig:
+            return self.by_orig[key], "orig"
+        if key in self.by_reply:
+            return self.by_reply[key], "reply"
+        return None, "new"
+
+    def after_dnat(self, pkt) -> Conn | None:
+        return self.by_dnat.get(flow_tuple(pkt))
+
+    def related(self, pkt) -> Conn | None:
+        """The entry an ICMP error's embedded packet belongs to."""
+        inner = pkt.payload.data
+        if not hasattr(inner, "proto"):
+            return None
+        key = flow_tuple(inner)
+        return self.by_reply.get(key) or self.by_orig.get(key)
+
+    def confirm(self, conn: Conn) -> None:
+        self.by_orig[conn.orig] = conn
+        self.by_dnat[conn.dnat] = conn
+        self.by_reply[conn.reply] = conn
+
+    def set_snat(self, conn: Conn, trans: tuple) -> None:
+        self.by_reply.pop(conn.reply, None)
+        conn.trans = trans
+        self.by_reply[conn.reply] = conn
+
+    def flush(self) -> None:
+        self.by_orig.clear()
+        self.by_dnat.clear()
+        self.by_reply.clear()
+
+
+class Netfilter:
+    """The ``filter`` and ``nat`` tables of a namespace, plus conntrack."""
+
+    def __init__(self) -> None:
+        self.tables = {"filter": Table("filter"), "nat": Table("nat")}
+        self.conntrack = Conntrack()
+
+    @property
+    def filter(self) -> Table:
+        return self.tables["filter"]
+
+    @property
+    def nat(self) -> Table:
+        return self.tables["nat"]
+
+    def is_empty(self) -> bool:
+        return not any(rules for t in self.tables.values() for rules in t.chains.values())

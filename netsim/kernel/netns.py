@@ -1,0 +1,149 @@
+"""A network namespace: interfaces, routes, neighbours, netfilter and sockets.
+
+``ip netns``-level operations live here: adding and moving devices, addresses
+and routes, as the daemon's OS layer asks for them.  The namespace also
+demultiplexes what the IP stack delivers locally to sockets and to the
+kernel's own ICMP echo responder.
+"""
+from __future__ import annotations
+
+import ipaddress
+
+from .interface import Loopback
+from .ipv4 import IPStack
+from .netfilter import Netfilter
+from .packet import ICMP, IPv4, PROTO_ICMP, PROTO_TCP, PROTO_UDP, UDP
+from .route import Route, RouteTable
+from .tcp import tcp_input
+
+EPHEMERAL = (32768, 60999)
+
+
+class NetNamespace:
+    def __init__(self, kernel, name: str):
+        self.kernel = kernel
+        self.name = name
+        self.interfaces: dict[str, object] = {}
+        self.routes = RouteTable()
+        self.netfilter = Netfilter()
+        self.sysctl: dict[str, int] = {"net.ipv4.ip_forward": 0}
+        self.stack = IPStack(self)
+        self.udp: dict = {}
+        self.tcp_listeners: dict = {}
+        self.tcp_conns: dict = {}
+        self.icmp_sockets: list = []
+        self.add_interface(Loopback(kernel))
+
+    def __repr__(self) -> str:
+        return f"<NetNamespace {self.name}>"
+
+    # -- devices -----------------------------------------------------------
+    def add_interface(self, dev) -> None:
+        dev.netns = self
+        self.interfaces[dev.name] = dev
+        for a in dev.addrs:
+            self._connected_route(dev, a)
+
+    def remove_interface(self, dev) -> None:
+        self.interfaces.pop(dev.name, None)
+        self.routes.remove_dev(dev)
+        self.stack.neigh.flush_dev(dev)
+        dev.netns = None
+
+    def rename(self, dev, new: str) -> None:
+        del self.interfaces[dev.name]
+        dev.name = new
+        self.interfaces[new] = dev
+
+    def set_up(self, dev, up: bool = True) -> None:
+        dev.up = up
+        if not up:
+            self.stack.neigh.flush_dev(dev)
+
+    def add_address(self, dev, cidr: str) -> None:
+        """``ip addr add CIDR dev DEV``: also adds the prefix route."""
+        iface = ipaddress.IPv4Interface(cidr)
+        dev.addrs.append(iface)
+        self._connected_route(dev, iface)
+
+    def del_address(self, dev, cidr: str) -> None:
+        iface = ipaddress.IPv4Interface(cidr)
+        dev.addrs = [a for a in dev.addrs if a != iface]
+        self.routes.remove(lambda r: r.dev is dev and r.src == str(iface.ip))
+
+    def _connected_route(self, dev, iface) -> None:
+        if dev.kind == "loopback" or iface.network.prefixlen == 32:
+            return
+        self.routes.add(Route(iface.network, dev, src=str(iface.ip)))
+
+    def add_route(self, dst: str, dev, gateway: str | None = None) -> Route:
+        net = ipaddress.IPv4Network("0.0.0.0/0" if dst == "default" else dst)
+        return self.routes.add(Route(net, dev, gateway=gateway, scope="universe" if gateway else "link",
+                                     proto="boot" if gateway else "static"))
+
+    def source_address(self, dst: str) -> str | None:
+        if self.stack.is_local(dst):
+            return dst if not dst.startswith("127.") else "127.0.0.1"
+        route = self.routes.lookup(dst)
+        if route is None:
+            return None
+        return route.src or self.stack.source_for(route.dev, dst)
+
+    def ephemeral_port(self, proto: str) -> int:
+        lo, hi = EPHEMERAL
+        used = self.udp if proto == "udp" else {k[:2] for k in self.tcp_conns}
+        while True:
+            port = self.kernel.rng.randint(lo, hi)
+            if not any(k[1] == port for k in used):
+                return port
+
+    # -- local delivery ----------------------------------------------------
+    def deliver_local(self, pkt: IPv4, dev) -> None:
+        if pkt.proto == PROTO_ICMP:
+            self._icmp_input(pkt)
+        elif pkt.proto == PROTO_UDP:
+            self._udp_input(pkt)
+        elif pkt.proto == PROTO_TCP:
+            tcp_input(self, pkt)
+
+    def _icmp_input(self, pkt: IPv4) -> None:
+        icmp = pkt.payload
+        if icmp.type == ICMP.ECHO_REQUEST:
+            reply = ICMP(ICMP.ECHO_REPLY, 0, icmp.ident, icmp.seq, icmp.data)
+            self.stack.output(IPv4(pkt.dst, pkt.src, PROTO_ICMP, reply,
+                                   ident=self.stack.next_ident(), df=False))
+            return
+        if icmp.type == ICMP.ECHO_REPLY:
+            for sock in self.icmp_sockets:
+                if sock.ident == icmp.ident:
+                    sock.queue.push((pkt, self.kernel.sched.now))
+            return
+        inner = icmp.data
+        if isinstance(inner, IPv4):
+            self.deliver_error(inner, "port unreachable" if icmp.code == ICMP.PORT_UNREACH
+                               else "host unreachable", icmp_packet=pkt)
+
+    def _udp_input(self, pkt: IPv4) -> None:
+        udp: UDP = pkt.payload
+        sock = self.udp.get((pkt.dst, udp.dport)) or self.udp.get(("0.0.0.0", udp.dport))
+        if sock is None:
+            self.stack.send_icmp_error(pkt, ICMP.DEST_UNREACH, ICMP.PORT_UNREACH)
+            return
+        sock.queue.push((udp.payload, (pkt.src, udp.sport)))
+
+    def deliver_error(self, inner: IPv4, why: str, icmp_packet=None) -> None:
+        """Tell the local socket that sent ``inner`` that it failed."""
+        errno = "ECONNREFUSED" if why == "port unreachable" else "EHOSTUNREACH"
+        t = inner.payload
+        if inner.proto == PROTO_UDP:
+            sock = self.udp.get((inner.src, t.sport)) or self.udp.get(("0.0.0.0", t.sport))
+            if sock is not None:
+                sock.queue.push(errno)
+        elif inner.proto == PROTO_TCP:
+            conn = self.tcp_conns.get((inner.src, t.sport, inner.dst, t.dport))
+            if conn is not None and conn.state == "SYN_SENT" and errno == "EHOSTUNREACH":
+                conn._fail(errno)
+        elif inner.proto == PROTO_ICMP:
+            for sock in self.icmp_sockets:
+                if sock.ident == t.ident:
+                    sock.queue.push((icmp_packet, self.kernel.sched.now) if icmp_packet else errno)

@@ -1,0 +1,70 @@
+"""The IPv4 routing table (``ip route``): longest-prefix match."""
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Route:
+    dst: ipaddress.IPv4Network
+    dev: object
+    gateway: str | None = None
+    src: str | None = None
+    scope: str = "link"
+    proto: str = "kernel"
+    metric: int = 0
+    order: int = field(default=0, compare=False)
+
+    def show(self) -> str:
+        """One line of iproute2's ``ip route`` for this route."""
+        dst = "default" if self.dst.prefixlen == 0 else self.dst.with_prefixlen
+        if self.dst.prefixlen == 32:
+            dst = str(self.dst.network_address)
+        parts = [dst]
+        if self.gateway:
+            parts += ["via", self.gateway]
+        parts += ["dev", self.dev.name]
+        if self.proto == "kernel":
+            parts += ["proto", "kernel"]
+        if self.scope != "universe":
+            parts += ["scope", self.scope]
+        if self.src:
+            parts += ["src", self.src]
+        if self.metric:
+            parts += ["metric", str(self.metric)]
+        return " ".join(parts)
+
+
+class RouteTable:
+    def __init__(self) -> None:
+        self.routes: list[Route] = []
+        self._order = 0
+
+    def add(self, route: Route) -> Route:
+        self._order += 1
+        route.order = self._order
+        self.routes.append(route)
+        return route
+
+    def remove_dev(self, dev) -> None:
+        self.routes = [r for r in self.routes if r.dev is not dev]
+
+    def remove(self, pred) -> None:
+        self.routes = [r for r in self.routes if not pred(r)]
+
+    def lookup(self, dst: str) -> Route | None:
+        addr = ipaddress.IPv4Address(dst)
+        best = None
+        for r in self.routes:
+            if not (r.dev.up and addr in r.dst):
+                continue
+            if best is None or (r.dst.prefixlen, -r.metric) > (best.dst.prefixlen, -best.metric):
+                best = r
+        return best
+
+    def sorted(self) -> list[Route]:
+        """In the order the kernel dumps the main table: default first, then by prefix."""
+        return sorted(self.routes, key=lambda r: (r.dst.prefixlen != 0,
+                                                  int(r.dst.network_address),
+                                                  r.dst.prefixlen, r.metric))

@@ -1,0 +1,120 @@
+"""Sockets: how programs in a namespace send and receive.
+
+``UdpSocket`` and ``IcmpSocket`` (the raw socket ``ping`` uses) queue what
+arrives; ``recv(timeout)`` is an event that a process can ``yield``.  TCP lives
+in :mod:`netsim.kernel.tcp`.  Errors reach programs as Python exceptions with
+the errno names busybox reports (``ECONNREFUSED``, ``ETIMEDOUT``…).
+"""
+from __future__ import annotations
+
+from collections import deque
+
+from .packet import ICMP, IPv4, PROTO_ICMP, PROTO_UDP, UDP
+
+
+class SocketError(OSError):
+    """An errno a program sees; ``strerror`` is glibc's text for it."""
+
+    TEXT = {
+        "ECONNREFUSED": "Connection refused",
+        "ETIMEDOUT": "Connection timed out",
+        "EHOSTUNREACH": "No route to host",
+        "ENETUNREACH": "Network is unreachable",
+        "EADDRINUSE": "Address in use",
+        "ECONNRESET": "Connection reset by peer",
+    }
+
+    def __init__(self, name: str):
+        super().__init__(name, self.TEXT.get(name, name))
+        self.name = name
+
+
+class _Queue:
+    """Datagrams waiting to be read, and the readers waiting for one."""
+
+    def __init__(self, netns):
+        self.netns = netns
+        self.items: deque = deque()
+        self.waiters: deque = deque()
+
+    def push(self, item) -> None:
+        while self.waiters:
+            ev = self.waiters.popleft()
+            if not ev.triggered:
+                ev.succeed(item)
+                return
+        self.items.append(item)
+
+    def pop(self, timeout: float | None):
+        sched = self.netns.kernel.sched
+        ev = sched.event()
+        if self.items:
+            ev.succeed(self.items.popleft())
+            return ev
+        self.waiters.append(ev)
+        if timeout is not None:
+            sched.call_later(timeout, ev.succeed, None)
+        return ev
+
+
+class UdpSocket:
+    def __init__(self, netns):
+        self.netns = netns
+        self.local: tuple[str, int] | None = None
+        self.queue = _Queue(netns)
+        self.error: str | None = None
+
+    def bind(self, addr: str = "0.0.0.0", port: int = 0) -> None:
+        if port == 0:
+            port = self.netns.ephemeral_port("udp")
+        if (addr, port) in self.netns.udp:
+            raise SocketError("EADDRINUSE")
+        self.local = (addr, port)
+        self.netns.udp[(addr, port)] = self
+
+    def sendto(self, data: bytes, dst: tuple[str, int]) -> None:
+        if self.local is None:
+            self.bind()
+        src = self.local[0]
+        if src == "0.0.0.0":
+            src = self.netns.source_address(dst[0])
+            if src is None:
+                raise SocketError("ENETUNREACH")
+        pkt = IPv4(src, dst[0], PROTO_UDP, UDP(self.local[1], dst[1], data),
+                   ident=self.netns.stack.next_ident(), df=True)
+        if not self.netns.stack.output(pkt):
+            raise SocketError("ENETUNREACH")
+
+    def recvfrom(self, timeout: float | None = None):
+        """An event whose value is ``(data, (ip, port))``, an errno name, or None."""
+        return self.queue.pop(timeout)
+
+    def close(self) -> None:
+        if self.local and self.netns.udp.get(self.local) is self:
+            del self.netns.udp[self.local]
+
+
+class IcmpSocket:
+    """A raw ICMP socket, as ``ping`` opens: it sees echo replies and errors."""
+
+    def __init__(self, netns, ident: int):
+        self.netns = netns
+        self.ident = ident
+        self.queue = _Queue(netns)
+        netns.icmp_sockets.append(self)
+
+    def send_echo(self, dst: str, seq: int, data: bytes, ttl: int = 64) -> bool:
+        src = self.netns.source_address(dst)
+        if src is None:
+            return False
+        pkt = IPv4(src, dst, PROTO_ICMP, ICMP(ICMP.ECHO_REQUEST, 0, self.ident, seq, data),
+                   ttl=ttl, ident=self.netns.stack.next_ident(), df=True)
+        return self.netns.stack.output(pkt)
+
+    def recv(self, timeout: float | None = None):
+        """An event whose value is ``(ip_packet, time)`` or None on timeout."""
+        return self.queue.pop(timeout)
+
+    def close(self) -> None:
+        if self in self.netns.icmp_sockets:
+            self.netns.icmp_sockets.remove(self)

@@ -1,0 +1,155 @@
+"""Scheduler, events and generator processes (a small SimPy-like core).
+
+The queue is a heap of ``(time, sequence, callback, args)``: the sequence number
+breaks ties in scheduling order, so a run is deterministic by construction.
+SimPy was measured against this core in ``bench/bench_event_core.py``; the
+simulator schedules one callback per frame hop, and SimPy's per-event overhead
+made it the bottleneck of the 1,000-container benchmark (see README), so the
+core keeps SimPy's model (events, processes yielding events) in a few lines.
+
+A *process* is a generator.  It may yield:
+
+- a number: sleep that many simulated seconds;
+- an :class:`Event`: wait until it is triggered; ``yield`` returns its value.
+"""
+from __future__ import annotations
+
+import heapq
+from itertools import count
+from typing import Any, Callable, Generator, Iterable
+
+_PENDING = object()
+
+
+class Event:
+    """Something that will happen once; callbacks run when it is triggered."""
+
+    __slots__ = ("sched", "value", "callbacks")
+
+    def __init__(self, sched: "Scheduler"):
+        self.sched = sched
+        self.value: Any = _PENDING
+        self.callbacks: list[Callable[["Event"], None]] | None = []
+
+    @property
+    def triggered(self) -> bool:
+        return self.value is not _PENDING
+
+    def succeed(self, value: Any = None) -> "Event":
+        """Trigger the event now; waiting processes resume in FIFO order."""
+        if self.value is not _PENDING:
+            return self
+        self.value = value
+        callbacks, self.callbacks = self.callbacks, None
+        for cb in callbacks or ():
+            self.sched.call_soon(cb, self)
+        return self
+
+    def add_callback(self, cb: Callable[["Event"], None]) -> None:
+        if self.callbacks is None:
+            self.sched.call_soon(cb, self)
+        else:
+            self.callbacks.append(cb)
+
+
+class Timeout(Event):
+    """An event that triggers itself ``delay`` simulated seconds from now."""
+
+    __slots__ = ()
+
+    def __init__(self, sched: "Scheduler", delay: float, value: Any = None):
+        super().__init__(sched)
+        sched.call_later(delay, self.succeed, value)
+
+
+def any_of(sched: "Scheduler", events: Iterable[Event]) -> Event:
+    """An event triggered by the first of ``events``; its value is that event."""
+    first = Event(sched)
+    for ev in events:
+        ev.add_callback(first.succeed)
+    return first
+
+
+class Process(Event):
+    """Runs a generator; the process is itself an event triggered on return."""
+
+    __slots__ = ("gen", "name")
+
+    def __init__(self, sched: "Scheduler", gen: Generator, name: str = ""):
+        super().__init__(sched)
+        self.gen = gen
+        self.name = name
+        sched.call_soon(self._resume, None)
+
+    def _resume(self, trigger: Any) -> None:
+        value = trigger.value if isinstance(trigger, Event) else trigger
+        try:
+            target = self.gen.send(value)
+        except StopIteration as stop:
+            self.succeed(stop.value)
+            return
+        if isinstance(target, Event):
+            target.add_callback(self._resume)
+        else:
+            self.sched.call_later(float(target or 0), self._resume, None)
+
+    def kill(self) -> None:
+        """Stop the process (a signal ending a program); it triggers with None."""
+        if not self.triggered:
+            self.gen.close()
+            self.succeed(None)
+
+
+class Scheduler:
+    """The simulated clock and the event queue."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self._queue: list = []
+        self._seq = count()
+        self.events_run = 0
+
+    def call_at(self, when: float, fn: Callable, *args: Any) -> None:
+        heapq.heappush(self._queue, (when, next(self._seq), fn, args))
+
+    def call_later(self, delay: float, fn: Callable, *args: Any) -> None:
+        heapq.heappush(self._queue, (self.now + delay, next(self._seq), fn, args))
+
+    def call_soon(self, fn: Callable, *args: Any) -> None:
+        heapq.heappush(self._queue, (self.now, next(self._seq), fn, args))
+
+    def event(self) -> Event:
+        return Event(self)
+
+    def timeout(self, delay: float, value: Any = None) -> Timeout:
+        return Timeout(self, delay, value)
+
+    def process(self, gen: Generator, name: str = "") -> Process:
+        return Process(self, gen, name)
+
+    def run(self, until: float | Event | None = None, limit: float | None = None) -> None:
+        """Run events until the queue is empty, a time, or an event triggers.
+
+        ``limit`` bounds simulated time when waiting for an event, so a program
+        that never ends (``nc -l``) cannot hang the simulator.
+        """
+        queue = self._queue
+        pop = heapq.heappop
+        stop_time = until if isinstance(until, (int, float)) else limit
+        stop_event = until if isinstance(until, Event) else None
+        while queue:
+            if stop_event is not None and stop_event.triggered:
+                return
+            when = queue[0][0]
+            if stop_time is not None and when > stop_time:
+                self.now = stop_time
+                return
+            when, _, fn, args = pop(queue)
+            self.now = when
+            self.events_run += 1
+            fn(*args)
+        if stop_time is not None and stop_event is None:
+            self.now = max(self.now, stop_time)
+
+    def peek(self) -> float | None:
+        return self._queue[0][0] if self._queue else None
