@@ -1445,7 +1445,7 @@ class _Parser:
 
     def check_pipeline(self, pipe, context):
         if not pipe.cmds:
-            self.errorf("missing command")
+            self.errorf("missing value for %s" % context)
         for i, c in enumerate(pipe.cmds[1:]):
             if isinstance(c.args[0], (_BoolNode, _DotNode, _NilNode, _NumberNode, _StringNode)):
                 self.errorf("non executable command in pipeline stage %d" % (i + 2))
@@ -1647,7 +1647,10 @@ def _parse_float(text):
     try:
         if any(c.isalpha() and c not in "eE" for c in t):
             return None
-        return float(s.replace("_", ""))
+        f = float(s.replace("_", ""))
+        if math.isinf(f):
+            return None  # ParseFloat: value out of range
+        return f
     except ValueError:
         return None
 
@@ -1831,6 +1834,8 @@ def _f_not(a):
 
 
 def _f_len(item):
+    if item is NOVALUE:
+        raise GoFuncError("reflect: call of reflect.Value.Type on zero Value")
     item, is_nil = _indirect(item)
     if is_nil:
         raise GoFuncError("len of nil pointer")
@@ -1960,14 +1965,20 @@ def _f_join(elems, sep):
     return sep.join(_unwrap(e) for e in elems)
 
 
+def _title_sep(r):
+    if ord(r) <= 0x7F:
+        return not (r.isalnum() or r == "_")
+    if r.isalpha() or unicodedata.category(r) == "Nd":
+        return False
+    return r.isspace()
+
+
 def _f_title(s):
+    """strings.Title."""
     out = []
     prev = " "
     for ch in s:
-        if not (_is_alnum(prev) or prev == "'" ) and not prev.isalpha():
-            out.append(ch.title() if ch.isalpha() else ch)
-        else:
-            out.append(ch)
+        out.append(ch.title()[:1] if _title_sep(prev) else ch)
         prev = ch
     return "".join(out)
 
@@ -2114,11 +2125,13 @@ def _type_for_bad(a):
     return _dyn_type(a)
 
 
-def _pad(s, width, minus, zero=False):
+def _pad(s, width, minus, zero=False, num=False):
     if width is None or len(s) >= width:
         return s
     if minus:
         return s + " " * (width - len(s))
+    if zero and not num:
+        return "0" * (width - len(s)) + s
     if zero:
         sign = s[0] if s[:1] in "+-" else ""
         return sign + "0" * (width - len(s)) + s[len(sign):]
@@ -2135,42 +2148,42 @@ def _fmt_one(verb, a, flags, width, prec):
     def bad():
         if a is None:
             return "%!" + verb + "(<nil>)"
-        return "%!" + verb + "(" + _type_for_bad(a) + "=" + go_sprint(a) + ")"
+        return "%!" + verb + "(" + _type_for_bad(a) + "=" + _fmt_one("v", a, flags, width, prec) + ")"
 
     if verb == "T":
-        return _pad(_type_for_bad(a), width, minus)
+        return _pad(_type_for_bad(a), width, minus, zero)
     if verb == "v":
         if isinstance(a, (int, float)) and not isinstance(a, bool):
             return _fmt_one("d" if isinstance(a, int) else "g", a, flags, width, prec)
         if isinstance(a, str) and prec is not None:
-            return _pad(a[:prec], width, minus)
+            return _pad(a[:prec], width, minus, zero)
         if sharp and isinstance(a, str):
-            return _pad(_go_quote(a), width, minus)
-        return _pad(go_sprint(a), width, minus)
+            return _pad(_go_quote(a), width, minus, zero)
+        return _pad(go_sprint(a), width, minus, zero)
     if isinstance(a, (list, tuple)) and not isinstance(a, str) and verb in "sdqxXfegt":
         inner = [_fmt_one(verb, _unwrap(x), flags, None, prec) for x in a]
-        return _pad("[" + " ".join(inner) + "]", width, minus)
+        return _pad("[" + " ".join(inner) + "]", width, minus, zero)
     if verb == "s":
         if isinstance(a, str):
             s = str.__str__(a)
-            return _pad(s[:prec] if prec is not None else s, width, minus)
+            return _pad(s[:prec] if prec is not None else s, width, minus, zero)
         if isinstance(a, (bool, int, float)) or a is None:
             return bad()
-        return _pad(go_sprint(a), width, minus)
+        return _pad(go_sprint(a), width, minus, zero)
     if verb == "q":
         if isinstance(a, str):
-            return _pad(("`" + a + "`") if sharp and "`" not in a else _go_quote(a), width, minus)
+            return _pad(("`" + a + "`") if sharp and "`" not in a else _go_quote(a), width, minus, zero)
         if isinstance(a, int) and not isinstance(a, bool):
-            return _pad("'" + _go_quote(chr(a))[1:-1].replace("\\\"", "\"").replace("'", "\\'") + "'", width, minus)
+            return _pad("'" + _go_quote(chr(a))[1:-1].replace("\\\"", "\"").replace("'", "\\'") + "'", width, minus, zero)
         return bad()
     if verb == "t":
         if isinstance(a, bool):
-            return _pad("true" if a else "false", width, minus)
+            return _pad("true" if a else "false", width, minus, zero)
         return bad()
     if verb in "dboxXc":
         if isinstance(a, int) and not isinstance(a, bool):
             if verb == "c":
-                return _pad(chr(a), width, minus)
+                return _pad(chr(a), width, minus, zero)
             base = {"d": 10, "b": 2, "o": 8, "x": 16, "X": 16}[verb]
             n = abs(a)
             digits = {10: str(n), 2: format(n, "b"), 8: format(n, "o"), 16: format(n, "x")}[base]
@@ -2182,10 +2195,10 @@ def _fmt_one(verb, a, flags, width, prec):
             if sharp:
                 digits = {2: "0b", 8: "0", 16: "0x" if verb == "x" else "0X"}.get(base, "") + digits
             sign = "-" if a < 0 else ("+" if plus else (" " if space else ""))
-            return _pad(sign + digits, width, minus, zero)
+            return _pad(sign + digits, width, minus, zero, True)
         if verb in "xX" and isinstance(a, str):
             h = a.encode().hex()
-            return _pad(h.upper() if verb == "X" else h, width, minus)
+            return _pad(h.upper() if verb == "X" else h, width, minus, zero)
         return bad()
     if verb in "feEgG":
         if isinstance(a, float) or (isinstance(a, int) and False):
@@ -2194,7 +2207,7 @@ def _fmt_one(verb, a, flags, width, prec):
                 s = "NaN" if math.isnan(f) else ("+Inf" if f > 0 else "-Inf")
                 if s == "+Inf" and not plus:
                     s = "Inf"
-                return _pad(s, width, minus)
+                return _pad(s, width, minus, zero)
             if verb in "fF":
                 s = "%.*f" % (6 if prec is None else prec, f)
             elif verb in "eE":
@@ -2212,7 +2225,7 @@ def _fmt_one(verb, a, flags, width, prec):
                 s = "+" + s
             elif space and not s.startswith("-"):
                 s = " " + s
-            return _pad(s, width, minus, zero)
+            return _pad(s, width, minus, zero, True)
         return bad()
     return "%!" + verb + "(" + _type_for_bad(a) + "=" + go_sprint(a) + ")"
 
@@ -2323,9 +2336,7 @@ class _State:
         nl = text.rfind("\n")
         byte_num = pos if nl == -1 else pos - (nl + 1)
         line = 1 + text.count("\n")
-        ctx = str(node)
-        if len(ctx) > 20:
-            ctx = ctx[:20] + "..."
+        ctx = str(node)  # (Go >= 1.21 truncates this; docker 20.10's Go did not)
         return "%s:%d:%d" % (self.tmpl.name, line, byte_num), ctx
 
     # variables -----------------------------------------------------------
@@ -2445,7 +2456,7 @@ class _State:
         self.at(t)
         tree = self.tmpl.trees.get(t.name)
         if tree is None:
-            self.errorf("no such template %s" % _go_quote(t.name))
+            self.errorf("template %s not defined" % _go_quote(t.name))
         dot = self.eval_pipeline(dot, t.pipe) if t.pipe is not None else NOVALUE
         self.depth += 1
         if self.depth > 100000:
@@ -2466,10 +2477,8 @@ class _State:
         value = _MISSING
         for cmd in pipe.cmds:
             value = self.eval_command(dot, cmd, value)
-            if isinstance(value, _Iface):
-                value = _indirect_iface(value) if value.v is not None else None
-                if value is NOVALUE:
-                    value = NOVALUE
+            if isinstance(value, _Iface):  # reflect.ValueOf(value.Interface())
+                value = _indirect_iface(value)
         for var in pipe.decl:
             if pipe.is_assign:
                 self.set_var(var.ident[0], value)
@@ -2478,7 +2487,7 @@ class _State:
         return value
 
     def not_a_function(self, args, final):
-        if len(args) > 1 or final is not _MISSING:
+        if (args is not None and len(args) > 1) or final is not _MISSING:
             self.errorf("can't give argument to non-function %s" % args[0])
 
     def eval_command(self, dot, cmd, final):
@@ -2656,7 +2665,7 @@ class _State:
         if isinstance(n, _NilNode):
             if typ is None or typ in (V,) or typ == ANY or typ.startswith(("*", "[]", "map[")):
                 if typ == V:
-                    self.errorf("cannot assign nil to %s" % typ)
+                    return NOVALUE
                 return None if typ in (None, ANY) else GoNil(
                     "ptr" if typ.startswith("*") else ("slice" if typ.startswith("[]") else "map"), typ)
             self.errorf("cannot assign nil to %s" % typ)
