@@ -180,10 +180,19 @@ def usage_string(path: tuple[str, ...], *, global_phase: bool = False) -> str:
 
 
 def _use_line_and_short(path: tuple[str, ...]) -> tuple[str, str]:
+    """cobra ``UseLine()`` and ``Short`` of a command (from the recorded texts).
+
+    ``--help`` shows the Long description when there is one, so Short is taken
+    from the parent's command list.
+    """
     text = help_text(path)
-    body = text.split("Usage:  ", 1)[1]
-    use_line, rest = body.split("\n\n", 1)
-    short = rest.split("\n", 1)[0]
+    use_line = text.split("Usage:  ", 1)[1].split("\n\n", 1)[0]
+    parent = help_text(path[:-1])
+    m = re.search(r"^  " + re.escape(path[-1]) + r" +(.*)$", parent, re.M)
+    if m is None:  # pragma: no cover - every covered command is listed
+        short = text.split("Usage:  ", 1)[1].split("\n\n", 2)[1].split("\n", 1)[0]
+    else:
+        short = m.group(1)
     return use_line, short
 
 
@@ -236,7 +245,7 @@ def _parse_bool(s: str) -> bool:
     raise ValueError(f"strconv.ParseBool: parsing {_go_quote(s)}: invalid syntax")
 
 
-_UNDERSCORE_OK = re.compile(r"^(0[xXbBoO])?_?[0-9a-fA-F]+(_[0-9a-fA-F]+)*$")
+_UNDERSCORE_OK = re.compile(r"^(0[xXbBoO]_?|0_?)?[0-9a-fA-F]+(_[0-9a-fA-F]+)*$")
 
 
 def _go_int_base0(s: str, fn: str) -> int:
@@ -379,7 +388,7 @@ def _go_csv_record(value: str) -> list[str]:
                         j += 1
                         break
                     raise ValueError(
-                        f'parse error on line 1, column {j + 2}: extraneous or missing " in quoted-field')
+                        f'parse error on line 1, column {j + 1}: extraneous or missing " in quoted-field')
                 buf.append(value[j])
                 j += 1
             fields.append("".join(buf))
@@ -1014,7 +1023,27 @@ def _short_no_opt_default(name: str, flags: list[_Flag]) -> bool:
     return False
 
 
-def _traverse(path: tuple[str, ...], args: list[str]) -> tuple[tuple[str, ...], list[str]]:
+class _HelpState:
+    """docker's --help/-h is a persistent root flag: one value shared by all
+    commands except run/create, which define their own local --help."""
+
+    def __init__(self) -> None:
+        self.value = False
+        self.short_used_global = False
+        self.short_used = False
+
+    def absorb(self, fs: "_FlagSet", global_phase: bool = False) -> None:
+        if "help" in fs.changed:
+            self.value = fs.values["help"]
+        if fs.help_shorthand_used:
+            if global_phase:
+                self.short_used_global = True
+            else:
+                self.short_used = True
+
+
+def _traverse(path: tuple[str, ...], args: list[str],
+              hs: _HelpState) -> tuple[tuple[str, ...], list[str]]:
     """cobra Command.Traverse: walk sub-commands, parsing intermediate flags."""
     flags, _ = _node_flags(path)
     collected: list[str] = []
@@ -1047,7 +1076,8 @@ def _traverse(path: tuple[str, ...], args: list[str]) -> tuple[tuple[str, ...], 
             fs.parse(collected)
         except _FlagError as e:
             raise _flag_error(path, e) from None
-        return _traverse(nxt, args[i + 1:])
+        hs.absorb(fs)
+        return _traverse(nxt, args[i + 1:], hs)
     return path, args
 
 
@@ -1085,13 +1115,12 @@ def _args_error(spec: _cmds.CommandSpec, n: int) -> str | None:
     return f'"{cp}" {what}\nSee \'{cp} --help\'.\n\nUsage:  {use_line}\n\n{short}'
 
 
-def _help_output(path: tuple[str, ...], via_shorthand: bool) -> tuple[str, str]:
+def _help_output(path: tuple[str, ...], hs: _HelpState) -> tuple[str, str]:
+    """(stdout, stderr) of a help request. The -h deprecation note goes to
+    stderr when -h was a global flag, to stdout otherwise."""
     text = help_text(path)
-    if not via_shorthand:
-        return text, ""
-    if path == ():
-        return text, _DEPRECATED_H
-    return _DEPRECATED_H + text, ""
+    out = (_DEPRECATED_H + text) if hs.short_used else text
+    return out, (_DEPRECATED_H if hs.short_used_global else "")
 
 
 def _options_view(fs: _FlagSet) -> dict[str, Any]:
@@ -1112,6 +1141,8 @@ def parse(argv: list[str]) -> Invocation:
     except _FlagError as e:
         raise _flag_error((), e, global_phase=True) from None
     global_options = {k: v for k, v in gfs.values.items() if k in gfs.changed and k != "help"}
+    hs = _HelpState()
+    hs.absorb(gfs, global_phase=True)
 
     def root_exec(args: list[str], pre: _FlagSet) -> Invocation:
         fs = _FlagSet(_root_flags(), interspersed=True)
@@ -1119,10 +1150,9 @@ def parse(argv: list[str]) -> Invocation:
             pos = fs.parse(args)
         except _FlagError as e:
             raise _flag_error((), e) from None
-        help_on = fs.values["help"] if "help" in fs.changed else pre.values["help"]
-        short_used = fs.help_shorthand_used or pre.help_shorthand_used
-        if help_on:
-            out, err = _help_output((), short_used)
+        hs.absorb(fs, global_phase=True)
+        if hs.value:
+            out, err = _help_output((), hs)
             return Invocation(command=(), options={"help": True}, path=(),
                               global_options=global_options, output=out, output_stderr=err)
         if fs.values["version"] or pre.values["version"]:
@@ -1155,7 +1185,7 @@ def parse(argv: list[str]) -> Invocation:
         return Invocation(command=("help",), options={"help": True}, args=words, path=cur,
                           global_options=global_options, output=help_text(cur))
 
-    path, remaining = _traverse((), rest)
+    path, remaining = _traverse((), rest, hs)
     if path == ():
         return root_exec(remaining, gfs)
 
@@ -1171,8 +1201,12 @@ def parse(argv: list[str]) -> Invocation:
     except _FlagError as e:
         raise _flag_error(path, e) from None
 
-    if fs.values.get("help"):
-        out, err = _help_output(path, fs.help_shorthand_used)
+    spec = _cmds.COMMANDS.get(path)
+    if spec is not None and not spec.help_shorthand:  # run/create: local --help
+        hs = _HelpState()
+    hs.absorb(fs)
+    if hs.value:
+        out, err = _help_output(path, hs)
         return Invocation(command=path if path not in _cmds.COMMANDS else _cmds.COMMANDS[path].canonical,
                           options={**_options_view(fs), "help": True}, args=positionals, path=path,
                           changed=frozenset(fs.changed), global_options=global_options,
