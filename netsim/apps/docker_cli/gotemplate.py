@@ -366,8 +366,9 @@ class _AddrGen:
         return "0xc%09x" % (0x10000 + self.n * 0x60)
 
 
-def go_sprint(value, _depth: int = 0, _addr: _AddrGen | None = None) -> str:
-    """Go's fmt ``%v`` of a value (as fmt.Print would print it)."""
+def go_sprint(value, _depth: int = 0, _addr: _AddrGen | None = None, deref: bool = False) -> str:
+    """Go's fmt ``%v`` of a value (as fmt.Print would print it); ``deref``
+    prints a top-level struct pointer as the struct (as template actions do)."""
     addr = _addr or _AddrGen()
     x = _unwrap(value)
     if x is NOVALUE:
@@ -387,7 +388,8 @@ def go_sprint(value, _depth: int = 0, _addr: _AddrGen | None = None) -> str:
     if isinstance(x, Struct):
         if _depth > 0 and x.go_type.startswith("*"):
             return addr.next()
-        return "{" + " ".join(go_sprint(v, _depth + 1, addr) for v in x.values()) + "}"
+        amp = "&" if x.go_type.startswith("*") and not deref else ""
+        return amp + "{" + " ".join(go_sprint(v, _depth + 1, addr) for v in x.values()) + "}"
     if isinstance(x, dict):
         return "map[" + " ".join(
             go_sprint(k, _depth + 1, addr) + ":" + go_sprint(x[k], _depth + 1, addr)
@@ -399,7 +401,7 @@ def go_sprint(value, _depth: int = 0, _addr: _AddrGen | None = None) -> str:
         return str(s())
     if _depth > 0:
         return addr.next()
-    return "&{" + " ".join(go_sprint(getattr(x, n), _depth + 1, addr)
+    return ("{" if deref else "&{") + " ".join(go_sprint(getattr(x, n), _depth + 1, addr)
                            for n in _public_attrs(x) if not callable(getattr(x, n))) + "}"
 
 
@@ -1785,6 +1787,8 @@ def _f_eq(arg1, *args):
             nb = b is None or b is NOVALUE or isinstance(b, GoNil)
             if na or nb:
                 truth = na == nb
+            elif isinstance(a, Struct) and isinstance(b, Struct):
+                truth = a is b or (not a.go_type.startswith("*") and a == b)
             elif isinstance(a, (dict, list, tuple)) or isinstance(b, (dict, list, tuple)):
                 t = a if isinstance(a, (dict, list, tuple)) else b
                 raise GoFuncError("non-comparable type %s: %s" % (go_sprint(t), _dyn_type(t)))
@@ -1846,7 +1850,12 @@ def _f_len(item):
         return len(str.__str__(x).encode("utf-8", "surrogatepass"))
     if isinstance(x, (dict, list, tuple)) and not (isinstance(x, Struct)):
         return len(x)
-    raise GoFuncError("len of type %s" % _dyn_type(x))
+    raise GoFuncError("len of type %s" % _deref_type(x))
+
+
+def _deref_type(x):
+    t = _dyn_type(x)
+    return t[1:] if t.startswith("*") and not isinstance(x, GoNil) else t
 
 
 def _index_arg(index, cap):
@@ -1897,7 +1906,7 @@ def _f_index(item, *indexes):
             got = _map_get(x, kv)
             item = got if got is not NOVALUE else _map_zero(x)
         else:
-            raise GoFuncError("can't index item of type %s" % _dyn_type(x))
+            raise GoFuncError("can't index item of type %s" % _deref_type(x))
     return item
 
 
@@ -1962,6 +1971,8 @@ def _f_split(s, sep):
 
 
 def _f_join(elems, sep):
+    if isinstance(elems, GoNil):
+        return ""
     return sep.join(_unwrap(e) for e in elems)
 
 
@@ -2100,14 +2111,20 @@ def header_funcs():
     }
 
 
+_ANNOT = {str: "string", "str": "string", int: "int", "int": "int", float: "float64",
+          "float": "float64", bool: "bool", "bool": "bool"}
+
+
 def _wrap_user_func(fn) -> _Func:
+    """A Python callable as a Go func; parameters annotated str/int/float/bool
+    get those Go types (so literal arguments are checked like Go does)."""
     if isinstance(fn, _Func):
         return fn
     try:
         sig = _inspect.signature(fn)
     except (TypeError, ValueError):
         return _Func(fn, [ANY], True)
-    params = [ANY for p in sig.parameters.values()
+    params = [_ANNOT.get(p.annotation, ANY) for p in sig.parameters.values()
               if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     variadic = any(p.kind == p.VAR_POSITIONAL for p in sig.parameters.values())
     if variadic:
@@ -2160,6 +2177,11 @@ def _fmt_one(verb, a, flags, width, prec):
         if sharp and isinstance(a, str):
             return _pad(_go_quote(a), width, minus, zero)
         return _pad(go_sprint(a), width, minus, zero)
+    if isinstance(a, Struct) and verb in "sdqxXfegt":
+        inner = [_fmt_one(verb, _unwrap(x), flags, None, prec) if not isinstance(x, (Struct, dict)) or True
+                 else "" for x in a.values()]
+        amp = "&" if a.go_type.startswith("*") else ""
+        return _pad(amp + "{" + " ".join(inner) + "}", width, minus, zero)
     if isinstance(a, (list, tuple)) and not isinstance(a, str) and verb in "sdqxXfegt":
         inner = [_fmt_one(verb, _unwrap(x), flags, None, prec) for x in a]
         return _pad("[" + " ".join(inner) + "]", width, minus, zero)
@@ -2442,7 +2464,7 @@ class _State:
                 elif x is NOVALUE or isinstance(x, GoNil) or (x is None and not isinstance(val, _Iface)):
                     pass
                 else:
-                    self.errorf("range can't iterate over %s" % go_sprint(val))
+                    self.errorf("range can't iterate over %s" % go_sprint(val, deref=True))
             except _Break:
                 pass
             if iterated:
@@ -2571,7 +2593,7 @@ class _State:
         typ = _static_type(receiver)
         rcv, is_nil = _indirect(receiver)
         x = _unwrap(rcv) if not is_nil else None
-        if is_nil and (isinstance(rcv, _Iface) or (isinstance(rcv, GoNil) and rcv.kind == "iface")):
+        if is_nil:
             self.errorf("nil pointer evaluating %s.%s" % (typ, name))
         if x is None and not is_nil:
             self.errorf("nil pointer evaluating %s.%s" % (typ, name))
@@ -2758,7 +2780,7 @@ class _State:
         if x is NOVALUE:
             self.out.append("<no value>")
         else:
-            self.out.append(go_sprint(x))
+            self.out.append(go_sprint(x, deref=True))
 
 
 def _callable_value(v):
