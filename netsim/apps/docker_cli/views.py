@@ -1,0 +1,288 @@
+"""``docker inspect`` documents, built from the daemon model's state.
+
+Each view returns :class:`~.gotemplate.Struct` dicts whose key order is the
+Go struct's field order (types.ContainerJSON, types.NetworkResource), so that
+both ``inspect`` (JSON, 4-space indent) and ``inspect -f`` templates print as
+docker 20.10 does.
+"""
+from __future__ import annotations
+
+import json
+import time
+
+from .gotemplate import Struct
+
+ZERO_TIME = "0001-01-01T00:00:00Z"
+DATA_ROOT = "/var/lib/docker"
+
+
+def timestamp(daemon, t: float | None) -> str:
+    if t is None:
+        return ZERO_TIME
+    total = daemon.wallclock_ns(t)
+    secs, nanos = divmod(total, 1_000_000_000)
+    base = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(secs))
+    frac = f".{nanos:09d}".rstrip("0").rstrip(".")
+    return f"{base}{frac}Z"
+
+
+def dump(docs) -> str:
+    """Go's ``json.MarshalIndent(v, "", "    ")`` (with HTML escaping)."""
+    text = json.dumps(docs, indent=4, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _null_if_empty(items):
+    return list(items) if items else None
+
+
+def endpoint_settings(c, ep, req) -> Struct:
+    ipam = None
+    if req is not None and req.ip:
+        ipam = Struct({"IPv4Address": req.ip}, go_type="*network.EndpointIPAMConfig")
+    elif ep is not None and ep.network.is_user_defined:
+        ipam = Struct({}, go_type="*network.EndpointIPAMConfig") if req is not None and getattr(req, "connected", False) else None
+    aliases = ep.aliases if ep is not None and ep.network.is_user_defined else (
+        list(req.aliases) if req is not None and req.aliases else None)
+    links = list(req.links) if req is not None and req.links else None
+    return Struct({
+        "IPAMConfig": ipam,
+        "Links": links,
+        "Aliases": aliases or None,
+        "NetworkID": ep.network.id if ep else "",
+        "EndpointID": ep.id if ep else "",
+        "Gateway": ep.network.gateway if ep else "",
+        "IPAddress": ep.ip if ep else "",
+        "IPPrefixLen": ep.prefixlen if ep else 0,
+        "IPv6Gateway": "",
+        "GlobalIPv6Address": "",
+        "GlobalIPv6PrefixLen": 0,
+        "MacAddress": ep.mac if ep else "",
+        "DriverOpts": None,
+    }, go_type="*network.EndpointSettings")
+
+
+def network_settings(daemon, c) -> Struct:
+    sb = c.sandbox if c.running else None
+    primary = c.endpoints.get("bridge") if c.mode == "bridge" else None
+    ports = {}
+    if c.running and c.mode in ("bridge", "user"):
+        for spec in c.exposed:
+            binds = c.ports_mapped.get(spec)
+            ports[spec] = [Struct({"HostIp": ip, "HostPort": str(p)}) for ip, p in binds] if binds else None
+            if binds:
+                ports[spec] = []
+                for ip, p in binds:
+                    ports[spec].append(Struct({"HostIp": ip, "HostPort": str(p)}))
+                    if ip == "0.0.0.0":
+                        ports[spec].append(Struct({"HostIp": "::", "HostPort": str(p)}))
+    networks = {}
+    for name, req in c.networks.items():
+        ep = c.endpoints.get(name) if c.running else None
+        networks[name] = endpoint_settings(c, ep, req)
+    if c.mode in ("host", "none"):
+        networks = {c.mode: endpoint_settings(c, None, None)}
+        if c.running:
+            net = daemon.network_find(c.mode)
+            networks[c.mode]["NetworkID"] = net.id
+            networks[c.mode]["EndpointID"] = c.sandbox.id if False else networks[c.mode]["EndpointID"]
+    if c.mode == "container":
+        networks = {}
+    return Struct({
+        "Bridge": "",
+        "SandboxID": sb.id if sb and c.mode != "container" else "",
+        "HairpinMode": False,
+        "LinkLocalIPv6Address": "",
+        "LinkLocalIPv6PrefixLen": 0,
+        "Ports": ports,
+        "SandboxKey": (f"/var/run/docker/netns/{sb.id[:12]}" if sb and c.mode not in ("host", "container")
+                       else ("/var/run/docker/netns/default" if sb and c.mode == "host" else "")),
+        "SecondaryIPAddresses": None,
+        "SecondaryIPv6Addresses": None,
+        "EndpointID": primary.id if primary else "",
+        "Gateway": primary.network.gateway if primary else "",
+        "GlobalIPv6Address": "",
+        "GlobalIPv6PrefixLen": 0,
+        "IPAddress": primary.ip if primary else "",
+        "IPPrefixLen": primary.prefixlen if primary else 0,
+        "IPv6Gateway": "",
+        "MacAddress": primary.mac if primary else "",
+        "Networks": networks,
+    }, go_type="*types.NetworkSettings")
+
+
+def container_json(daemon, c) -> Struct:
+    st = c.state
+    base = f"{DATA_ROOT}/containers/{c.id}"
+    argv = c.argv
+    port_bindings = {}
+    for b in c.port_bindings:
+        port_bindings.setdefault(b.key, []).append(Struct({"HostIp": b.host_ip, "HostPort": b.host_port}))
+    return Struct({
+        "Id": c.id,
+        "Created": timestamp(daemon, c.created),
+        "Path": argv[0] if argv else "",
+        "Args": argv[1:],
+        "State": Struct({
+            "Status": st.status,
+            "Running": st.status == "running",
+            "Paused": False,
+            "Restarting": False,
+            "OOMKilled": False,
+            "Dead": False,
+            "Pid": st.pid,
+            "ExitCode": st.exit_code,
+            "Error": st.error,
+            "StartedAt": timestamp(daemon, st.started_at),
+            "FinishedAt": timestamp(daemon, st.finished_at),
+        }, go_type="*types.ContainerState"),
+        "Image": c.image.id,
+        "ResolvConfPath": f"{base}/resolv.conf",
+        "HostnamePath": f"{base}/hostname",
+        "HostsPath": f"{base}/hosts",
+        "LogPath": f"{base}/{c.id}-json.log",
+        "Name": "/" + c.name,
+        "RestartCount": c.restart_count,
+        "Driver": "overlay2",
+        "Platform": "linux",
+        "MountLabel": "",
+        "ProcessLabel": "",
+        "AppArmorProfile": "",
+        "ExecIDs": None,
+        "HostConfig": Struct({
+            "Binds": None,
+            "ContainerIDFile": "",
+            "LogConfig": Struct({"Type": "json-file", "Config": {}}),
+            "NetworkMode": c.network_mode,
+            "PortBindings": port_bindings,
+            "RestartPolicy": Struct({"Name": c.restart_policy, "MaximumRetryCount": 0}),
+            "AutoRemove": c.auto_remove,
+            "VolumeDriver": "",
+            "VolumesFrom": None,
+            "CapAdd": None,
+            "CapDrop": None,
+            "CgroupnsMode": "host",
+            "Dns": list(c.dns),
+            "DnsOptions": list(c.dns_options),
+            "DnsSearch": list(c.dns_search),
+            "ExtraHosts": _null_if_empty(c.extra_hosts),
+            "GroupAdd": None,
+            "IpcMode": "private",
+            "Cgroup": "",
+            "Links": _null_if_empty(_links_view(daemon, c)),
+            "OomScoreAdj": 0,
+            "PidMode": "",
+            "Privileged": False,
+            "PublishAllPorts": c.publish_all,
+            "ReadonlyRootfs": False,
+            "SecurityOpt": None,
+            "UTSMode": "",
+            "UsernsMode": "",
+            "ShmSize": 67108864,
+            "Runtime": "runc",
+            "ConsoleSize": [0, 0],
+            "Isolation": "",
+            "CpuShares": 0, "Memory": 0, "NanoCpus": 0, "CgroupParent": "",
+            "BlkioWeight": 0, "BlkioWeightDevice": [], "BlkioDeviceReadBps": None,
+            "BlkioDeviceWriteBps": None, "BlkioDeviceReadIOps": None, "BlkioDeviceWriteIOps": None,
+            "CpuPeriod": 0, "CpuQuota": 0, "CpuRealtimePeriod": 0, "CpuRealtimeRuntime": 0,
+            "CpusetCpus": "", "CpusetMems": "", "Devices": [], "DeviceCgroupRules": None,
+            "DeviceRequests": None, "KernelMemory": 0, "KernelMemoryTCP": 0,
+            "MemoryReservation": 0, "MemorySwap": 0, "MemorySwappiness": None,
+            "OomKillDisable": False, "PidsLimit": None, "Ulimits": None, "CpuCount": 0,
+            "CpuPercent": 0, "IOMaximumIOps": 0, "IOMaximumBandwidth": 0,
+            "MaskedPaths": ["/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
+                            "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
+                            "/proc/sched_debug", "/proc/scsi", "/sys/firmware"],
+            "ReadonlyPaths": ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
+                              "/proc/sysrq-trigger"],
+        }, go_type="*container.HostConfig"),
+        "GraphDriver": Struct({
+            "Data": {
+                "LowerDir": f"{DATA_ROOT}/overlay2/{c.id}-init/diff:{DATA_ROOT}/overlay2/{c.image.id[7:]}/diff",
+                "MergedDir": f"{DATA_ROOT}/overlay2/{c.id}/merged",
+                "UpperDir": f"{DATA_ROOT}/overlay2/{c.id}/diff",
+                "WorkDir": f"{DATA_ROOT}/overlay2/{c.id}/work",
+            },
+            "Name": "overlay2",
+        }),
+        "Mounts": [],
+        "Config": Struct({
+            "Hostname": c.hostname,
+            "Domainname": c.domainname,
+            "User": "",
+            "AttachStdin": c.attach and c.open_stdin,
+            "AttachStdout": c.attach,
+            "AttachStderr": c.attach,
+            **({"ExposedPorts": {p: {} for p in c.exposed}} if c.exposed else {}),
+            "Tty": c.tty,
+            "OpenStdin": c.open_stdin,
+            "StdinOnce": c.attach and c.open_stdin,
+            "Env": _null_if_empty(list(c.image.env) + list(c.env)),
+            "Cmd": list(c.cmd) if c.cmd else None,
+            "Image": c.image_ref,
+            "Volumes": None,
+            "WorkingDir": "",
+            "Entrypoint": list(c.entrypoint) if c.entrypoint else None,
+            "OnBuild": None,
+            "Labels": dict(c.labels),
+        }, go_type="*container.Config"),
+        "NetworkSettings": network_settings(daemon, c),
+    }, go_type="types.ContainerJSON")
+
+
+def _links_view(daemon, c) -> list[str]:
+    out = []
+    for link in c.links:
+        target, _, alias = link.partition(":")
+        try:
+            name = daemon.container_find(target).name
+        except Exception:
+            name = target
+        out.append(f"/{name}:/{c.name}/{alias or name}")
+    return out
+
+
+def network_json(daemon, net) -> Struct:
+    config = []
+    if net.subnet is not None:
+        entry = Struct({"Subnet": net.subnet.with_prefixlen}, go_type="network.IPAMConfig")
+        if net.ip_range is not None:
+            entry["IPRange"] = net.ip_range.with_prefixlen
+        if net.user_gateway or not net.user_subnet:
+            entry["Gateway"] = net.gateway
+        if net.aux_addresses:
+            entry["AuxiliaryAddresses"] = dict(net.aux_addresses)
+        config.append(entry)
+    containers = {}
+    for cid, ep in sorted(net.endpoints.items()):
+        containers[cid] = Struct({
+            "Name": ep.container.name,
+            "EndpointID": ep.id,
+            "MacAddress": ep.mac,
+            "IPv4Address": f"{ep.ip}/{ep.prefixlen}",
+            "IPv6Address": "",
+        })
+    if net.driver in ("host", "null"):
+        for c in daemon.containers.values():
+            if c.running and c.mode == ("host" if net.driver == "host" else "none"):
+                containers[c.id] = Struct({"Name": c.name, "EndpointID": c.sandbox.id,
+                                           "MacAddress": "", "IPv4Address": "", "IPv6Address": ""})
+    return Struct({
+        "Name": net.name,
+        "Id": net.id,
+        "Created": timestamp(daemon, net.created),
+        "Scope": "local",
+        "Driver": net.driver,
+        "EnableIPv6": net.enable_ipv6,
+        "IPAM": Struct({"Driver": "default", "Options": None if net.predefined else {},
+                        "Config": config}),
+        "Internal": net.internal,
+        "Attachable": net.attachable,
+        "Ingress": False,
+        "ConfigFrom": Struct({"Network": ""}),
+        "ConfigOnly": False,
+        "Containers": containers,
+        "Options": dict(net.options),
+        "Labels": dict(net.labels),
+    }, go_type="types.NetworkResource")

@@ -1,0 +1,54 @@
+"""A running program: its namespaces, files, environment and output.
+
+``Proc`` is what a program gets instead of a real process: the network
+namespace it runs in (the container's, or the host's), the filesystem it sees,
+its UTS hostname, environment, argv, and buffers for stdout and stderr.  A
+program is a generator ``main(proc)``: it yields simulated delays or events
+(a socket's ``recv``) and returns its exit status.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+
+@dataclass
+class Proc:
+    argv: list[str]
+    netns: object
+    fs: object
+    hostname: str = "localhost"
+    env: dict[str, str] = field(default_factory=dict)
+    kernel: object = None
+    stdout: list[str] = field(default_factory=list)
+    stderr: list[str] = field(default_factory=list)
+    pid: int = 1
+    cwd: str = "/"
+    stdin: str = ""
+    killed_by: int | None = None      # signal number that ended it
+    on_output: Callable | None = None  # streaming hook (foreground runs, logs)
+
+    @property
+    def sched(self):
+        return self.kernel.sched
+
+    def out(self, text: str) -> None:
+        self.stdout.append(text)
+        if self.on_output:
+            self.on_output("stdout", text)
+
+    def err(self, text: str) -> None:
+        self.stderr.append(text)
+        if self.on_output:
+            self.on_output("stderr", text)
+
+    @property
+    def output(self) -> str:
+        return "".join(self.stdout)
+
+    @property
+    def errors(self) -> str:
+        return "".join(self.stderr)
+
+
+Program = Callable[[Proc], object]

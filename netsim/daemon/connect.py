@@ -1,0 +1,254 @@
+"""Sandboxes and endpoints: wiring containers to networks.
+
+Models dockerd's ``allocateNetwork``/``connectToNetwork`` and libnetwork's
+``sandbox.go``/``endpoint.go``: a container's sandbox gets one endpoint per
+network, the driver plugs a veth pair into the bridge, IPAM hands out the
+address, and the sandbox rewrites /etc/hosts and /etc/resolv.conf.
+"""
+from __future__ import annotations
+
+from ..errors import Conflict, Forbidden, InvalidParameter, NotFound, SystemError_
+from .ids import mac_for_ip
+from .network import Endpoint
+from .resolver import EmbeddedDns
+from .sandbox import Sandbox, hosts_file, resolv_conf
+
+
+class ConnectMixin:
+    # -- sandbox -----------------------------------------------------------
+    def _netns_key(self, c) -> str:
+        key, n = c.name, 1
+        while key in self.kernel.namespaces:
+            n += 1
+            key = f"{c.name}-{n}"
+        return key
+
+    def _allocate_network(self, c) -> None:
+        """Give a starting container its network namespace and endpoints."""
+        mode = c.mode
+        if mode == "container":
+            provider = self._provider(c)
+            c.sandbox = provider.sandbox
+            provider.sandbox.followers.append(c)
+            return
+        if mode == "host":
+            c.sandbox = Sandbox(self.ids.id64(), "host", self.osl.host, c, host_mode=True)
+            return
+        key = self._netns_key(c)
+        sb = Sandbox(self.ids.id64(), key, self.osl.netns_add(key), c)
+        c.sandbox = sb
+        if mode == "none":
+            return
+        try:
+            for i, (name, req) in enumerate(list(c.networks.items())):
+                net = self.network_find(name)
+                self._join(c, net, req, publish=(i == 0))
+        except Exception:
+            self._release_network(c)
+            raise
+
+    def _provider(self, c):
+        ref = c.network_mode.split(":", 1)[1]
+        try:
+            provider = self.container_find(ref)
+        except NotFound:
+            raise NotFound(f"No such container: {ref}")
+        if not provider.running:
+            raise Conflict(f"cannot join network of a non running container: {provider.id}")
+        return provider
+
+    def _release_network(self, c) -> None:
+        sb = c.sandbox
+        if sb is None:
+            return
+        c.sandbox = None
+        if c.mode in ("container", "host"):
+            return
+        for ep in list(c.endpoints.values()):
+            self._leave(c, ep)
+        if sb.resolver is not None:
+            sb.resolver.stop()
+            sb.resolver = None
+        if not any(f.running and f.sandbox is sb for f in sb.followers):
+            self.osl.netns_del(sb.key)
+
+    # -- endpoints -----------------------------------------------------------
+    def _join(self, c, net, req, publish: bool = False) -> Endpoint:
+        sb = c.sandbox
+        if net.driver == "host" or net.driver == "null":
+            raise Forbidden("container cannot be disconnected from host network or connected to host network"
+                            if net.driver == "host" else
+                            "container cannot be connected to multiple networks with one of the networks in private (none) mode")
+        if req.ip and not net.user_subnet and not net.predefined:
+            raise Forbidden("user specified IP address is supported only when connecting to networks with user configured subnets")
+        ip = net.pool.request(req.ip) if req.ip else None
+        if ip is None:
+            try:
+                ip = net.pool.request()
+            except Exception:
+                raise SystemError_(f"no available IPv4 addresses on this network's address pools: "
+                                   f"{net.name} ({net.id})")
+        ep = Endpoint(self.ids.id64(), net, c, ip=ip,
+                      mac=c.mac_address or mac_for_ip(ip), ipam_ip=req.ip)
+        if net.is_user_defined:
+            ep.aliases = list(req.aliases)
+            if c.short_id not in ep.aliases:
+                ep.aliases.append(c.short_id)
+            if c.hostname != c.short_id and c.hostname not in ep.aliases:
+                ep.aliases.append(c.hostname)
+            ep.dns_names = [c.name] + ep.aliases
+            ep.links = list(req.links)
+        sb.endpoints.append(ep)
+        gw_before = sb.gateway_endpoint() if len(sb.endpoints) > 1 else None
+        set_gw = sb.gateway_endpoint() is ep
+        if set_gw and gw_before is not None and gw_before is not ep:
+            self.osl.route_del_default(sb.netns)
+        self.drivers["bridge"].join(ep, sb.netns, sb.next_ifname(), set_gw)
+        net.endpoints[c.id] = ep
+        c.endpoints[net.name] = ep
+        sb.hosts_entries.append(f"{ep.ip}\t{self._host_names(c)}")
+        if net.is_user_defined and sb.resolver is None:
+            sb.resolver = EmbeddedDns(self, sb)
+        if publish:
+            self._publish(c, ep)
+        return ep
+
+    def _host_names(self, c) -> str:
+        if c.domainname:
+            return f"{c.hostname}.{c.domainname} {c.hostname}"
+        return c.hostname
+
+    def _leave(self, c, ep) -> None:
+        sb = c.sandbox or ep.container.sandbox
+        for proto, host_ip, host_port, port in ep.ports:
+            self.portmapper.unmap(ep, proto, host_ip, host_port, port)
+        ep.ports = []
+        was_gw = sb is not None and sb.gateway_endpoint() is ep
+        self.drivers["bridge"].leave(ep)
+        ep.network.pool.release(ep.ip)
+        ep.network.endpoints.pop(c.id, None)
+        c.endpoints.pop(ep.network.name, None)
+        if sb is not None:
+            sb.endpoints.remove(ep)
+            line = f"{ep.ip}\t{self._host_names(c)}"
+            if line in sb.hosts_entries:
+                sb.hosts_entries.remove(line)
+            if was_gw:
+                new = sb.gateway_endpoint()
+                if new is not None:
+                    dev = sb.netns.interfaces.get(new.ifname)
+                    self.osl.route_add_default(sb.netns, dev, new.network.gateway)
+
+    def _publish(self, c, ep) -> None:
+        bindings = list(c.port_bindings)
+        if c.publish_all:
+            given = {b.key for b in bindings}
+            from .container import PortBinding
+            for spec in c.exposed:
+                port, _, proto = spec.partition("/")
+                if spec not in given:
+                    bindings.append(PortBinding(int(port), proto or "tcp"))
+        c.ports_mapped = {}
+        for b in bindings:
+            host_ip = b.host_ip or "0.0.0.0"
+            want = int(b.host_port) if b.host_port else None
+            try:
+                hp = self.portmapper.map(ep, b.proto, host_ip, want, b.container_port)
+            except Forbidden as err:
+                raise SystemError_(f"driver failed programming external connectivity on endpoint "
+                                   f"{c.name} ({ep.id}): {err}")
+            ep.ports.append((b.proto, host_ip, hp, b.container_port))
+            c.ports_mapped.setdefault(b.key, []).append((host_ip, hp))
+
+    # -- files ---------------------------------------------------------------
+    def _write_net_files(self, c) -> None:
+        sb = c.sandbox
+        fs = c.fs
+        if c.mode == "host":
+            fs.write("/etc/hosts", self.host_fs.read("/etc/hosts"))
+            fs.write("/etc/hostname", self.host.hostname + "\n")
+            fs.write("/etc/resolv.conf", self._resolv_for(c, None))
+            return
+        if c.mode == "container":
+            provider = sb.container
+            for path in ("/etc/hosts", "/etc/hostname", "/etc/resolv.conf"):
+                fs.write(path, provider.fs.read(path))
+            return
+        entries = self._link_entries(c) + list(sb.hosts_entries)
+        fs.write("/etc/hosts", hosts_file(c, entries))
+        fs.write("/etc/hostname", c.hostname + "\n")
+        fs.write("/etc/resolv.conf", self._resolv_for(c, sb))
+
+    def _resolv_for(self, c, sb) -> str:
+        if sb is not None and sb.resolver is not None:
+            options = ["ndots:0"] + [o for o in c.dns_options if not o.startswith("ndots:")]
+            return resolv_conf(["127.0.0.11"], c.dns_search, options)
+        host_lines = self.host.resolv_conf.splitlines()
+        host_ns = [l.split()[1] for l in host_lines if l.startswith("nameserver") and len(l.split()) > 1]
+        host_search = next((l.split()[1:] for l in host_lines if l.startswith("search")), [])
+        host_opts = next((l.split()[1:] for l in host_lines if l.startswith("options")), [])
+        if c.mode == "host":
+            servers = c.dns or self.host.daemon_dns or host_ns
+        else:
+            servers = c.dns or self.host.daemon_dns or [s for s in host_ns if not s.startswith("127.")] \
+                or ["8.8.8.8", "8.8.4.4"]
+        return resolv_conf(servers, c.dns_search or host_search, c.dns_options or host_opts)
+
+    def _link_entries(self, c) -> list[str]:
+        lines = []
+        for link in c.links:
+            target_ref, _, alias = link.partition(":")
+            try:
+                target = self.container_find(target_ref)
+            except NotFound:
+                continue
+            ep = target.endpoints.get("bridge")
+            if ep is None:
+                continue
+            alias = alias or target.name
+            names = f"{alias} {target.hostname}"
+            if alias != target.name:
+                names += f" {target.name}"
+            lines.append(f"{ep.ip}\t{names}")
+        for extra in c.extra_hosts:
+            host, _, ip = extra.partition(":")
+            lines.append(f"{ip}\t{host}")
+        return lines
+
+    # -- docker network connect / disconnect --------------------------------
+    def network_connect(self, net_ref: str, c_ref: str, ip: str | None = None,
+                        aliases: list[str] | None = None, links: list[str] | None = None) -> None:
+        from .container import NetworkRequest
+        net = self.network_find(net_ref)
+        c = self.container_find(c_ref)
+        if c.mode in ("host", "none", "container") or net.driver in ("host", "null"):
+            if net.driver == "host" or c.mode == "host":
+                raise Forbidden("container cannot be disconnected from host network or connected to host network")
+            if c.mode == "container":
+                raise Forbidden("Container sharing network namespace with another container or host cannot be connected to any other network")
+            raise Forbidden("container cannot be connected to multiple networks with one of the networks in private (none) mode")
+        if net.name in c.networks or net.id in c.networks:
+            raise Forbidden(f"endpoint with name {c.name} already exists in network {net.name}")
+        if ip and not net.user_subnet:
+            raise Forbidden("user specified IP address is supported only when connecting to networks with user configured subnets")
+        req = NetworkRequest(ip=ip, aliases=list(aliases or []), links=list(links or []))
+        if c.running:
+            self._join(c, net, req)
+            self._write_net_files(c)
+        c.networks[net.name] = req
+
+    def network_disconnect(self, net_ref: str, c_ref: str, force: bool = False) -> None:
+        net = self.network_find(net_ref)
+        c = self.container_find(c_ref)
+        if net.driver == "host":
+            raise Forbidden("container cannot be disconnected from host network or connected to host network")
+        key = net.name if net.name in c.networks else (net.id if net.id in c.networks else None)
+        if key is None:
+            if force and c.id in net.endpoints:
+                self._leave(c, net.endpoints[c.id])
+                return
+            raise Forbidden(f"container {c.id} is not connected to network {net.name}")
+        if c.running and net.name in c.endpoints:
+            self._leave(c, c.endpoints[net.name])
+            self._write_net_files(c)
+        del c.networks[key]

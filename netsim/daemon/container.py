@@ -1,0 +1,110 @@
+"""Containers: configuration, state and the main process (``daemon/container``)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+NAME_RE = re.compile(r"^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")
+
+
+@dataclass
+class PortBinding:
+    container_port: int
+    proto: str
+    host_ip: str = ""
+    host_port: str = ""      # as given ("" = any)
+
+    @property
+    def key(self) -> str:
+        return f"{self.container_port}/{self.proto}"
+
+
+@dataclass
+class NetworkRequest:
+    """What ``--network``/``network connect`` asked for on one network."""
+    ip: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+
+
+@dataclass
+class State:
+    status: str = "created"         # created, running, exited, removing, dead
+    pid: int = 0
+    exit_code: int = 0
+    error: str = ""
+    started_at: float | None = None
+    finished_at: float | None = None
+    oom_killed: bool = False
+    restarting: bool = False
+
+
+@dataclass
+class Container:
+    id: str
+    name: str
+    image: object
+    image_ref: str
+    cmd: list[str]
+    entrypoint: list[str]
+    created: float
+    hostname: str
+    domainname: str = ""
+    env: list[str] = field(default_factory=list)
+    labels: dict = field(default_factory=dict)
+    exposed: list[str] = field(default_factory=list)
+    tty: bool = False
+    open_stdin: bool = False
+    attach: bool = False
+    network_mode: str = "default"
+    networks: dict[str, NetworkRequest] = field(default_factory=dict)
+    port_bindings: list[PortBinding] = field(default_factory=list)
+    publish_all: bool = False
+    links: list[str] = field(default_factory=list)          # HostConfig.Links as given
+    dns: list[str] = field(default_factory=list)
+    dns_search: list[str] = field(default_factory=list)
+    dns_options: list[str] = field(default_factory=list)
+    extra_hosts: list[str] = field(default_factory=list)
+    mac_address: str = ""
+    auto_remove: bool = False
+    restart_policy: str = "no"
+    user_hostname: bool = False
+    state: State = field(default_factory=State)
+    sandbox: object = None
+    endpoints: dict[str, object] = field(default_factory=dict)   # network name -> Endpoint
+    ports_mapped: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    process: object = None
+    proc: object = None
+    fs: object = None
+    restart_count: int = 0
+    log: list[tuple[str, str]] = field(default_factory=list)
+    linked_env: list[str] = field(default_factory=list)
+    hosts_path_owner: object = None
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:12]
+
+    @property
+    def running(self) -> bool:
+        return self.state.status == "running"
+
+    @property
+    def argv(self) -> list[str]:
+        return list(self.entrypoint) + list(self.cmd)
+
+    @property
+    def command_line(self) -> str:
+        return " ".join(self.argv)
+
+    @property
+    def mode(self) -> str:
+        """bridge, host, none, container or user (a user-defined network)."""
+        m = self.network_mode
+        if m in ("default", "bridge"):
+            return "bridge"
+        if m in ("host", "none"):
+            return m
+        if m.startswith("container:"):
+            return "container"
+        return "user"

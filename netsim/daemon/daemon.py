@@ -1,0 +1,208 @@
+"""The daemon: networks, containers, name and id lookups (dockerd + libnetwork).
+
+``Daemon`` is the controller.  Its container operations live in
+:mod:`.lifecycle` and its sandbox/endpoint wiring in :mod:`.connect`; both are
+mixed in here so that the API reads as dockerd's does.
+"""
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+
+from ..errors import Conflict, Forbidden, InvalidParameter, NotFound
+from ..kernel.interface import Interface
+from .connect import ConnectMixin
+from .drivers.bridge import BridgeDriver
+from .ids import IdGenerator
+from .ipam import AddressPool, Ipam
+from .lifecycle import LifecycleMixin
+from .network import Network
+from .osl import OsLayer
+from .portmapper import PortMapper
+
+EPOCH = 1_795_000_000.0   # simulated wall clock at t=0 (2026-11-18T09:33:20Z)
+
+
+@dataclass
+class HostConfig:
+    """The simulated host: defaults equal the reference machine's."""
+    hostname: str = "netsim-host"
+    uplink: str = "eth0"
+    uplink_address: str = "10.0.2.15/24"
+    uplink_gateway: str = "10.0.2.2"
+    uplink_mac: str = "52:54:00:12:34:56"
+    resolv_conf: str = "nameserver 10.0.2.3\n"
+    etc_hosts: str = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+    daemon_dns: list[str] = field(default_factory=lambda: ["127.0.0.1"])
+    userland_proxy: bool = True
+    kernel_version: str = "6.1.0-netsim"
+    operating_system: str = "Debian GNU/Linux 12 (bookworm)"
+    ncpu: int = 2
+    mem_total: int = 25_769_803_776
+    engine_version: str = "20.10.24+dfsg1"
+
+
+class Uplink(Interface):
+    """The host's physical NIC.  It is cabled to nothing: traffic to the
+    outside world is never simulated (and never sent)."""
+
+    def _xmit(self, frame) -> None:
+        self.kernel.trace(self, frame, f"{self.name}: leaves the simulated host (not modelled)")
+
+
+class Daemon(LifecycleMixin, ConnectMixin):
+    def __init__(self, kernel, host: HostConfig | None = None, programs=None, seed: int = 0):
+        self.kernel = kernel
+        self.sched = kernel.sched
+        self.host = host or HostConfig()
+        self.programs = programs
+        self.ids = IdGenerator(seed)
+        self.osl = OsLayer(kernel)
+        self.ipam = Ipam(reserved=[self.host.uplink_address])
+        self.drivers = {"bridge": BridgeDriver(self.osl, self.ids)}
+        self.portmapper = PortMapper(self)
+        self.networks: dict[str, Network] = {}
+        self.containers: dict[str, object] = {}
+        self.host_fs = None
+        self._pid = 1000
+        self._setup_host()
+        self._create_predefined()
+
+    # -- clock -------------------------------------------------------------
+    def wallclock(self, t: float | None = None) -> float:
+        return EPOCH + (self.sched.now if t is None else t)
+
+    def wallclock_ns(self, t: float | None = None) -> int:
+        """Simulated wall-clock time in integer nanoseconds (timestamps print exactly)."""
+        return int(EPOCH) * 1_000_000_000 + int(round((self.sched.now if t is None else t) * 1e9))
+
+    def next_pid(self) -> int:
+        self._pid += 1
+        return self._pid
+
+    # -- the host ----------------------------------------------------------
+    def _setup_host(self) -> None:
+        from ..fs import Filesystem
+        ns = self.osl.host
+        ns.set_up(ns.interfaces["lo"])
+        up = Uplink(self.kernel, self.host.uplink, self.host.uplink_mac)
+        ns.add_interface(up)
+        ns.add_address(up, self.host.uplink_address)
+        ns.set_up(up)
+        ns.add_route("default", up, gateway=self.host.uplink_gateway)
+        self.host_fs = Filesystem({"/etc/hostname": self.host.hostname + "\n",
+                                   "/etc/hosts": self.host.etc_hosts,
+                                   "/etc/resolv.conf": self.host.resolv_conf},
+                                  dirs={"/tmp", "/root"})
+
+    def _create_predefined(self) -> None:
+        self.network_create("bridge", predefined=True,
+                            options={"com.docker.network.bridge.default_bridge": "true",
+                                     "com.docker.network.bridge.enable_icc": "true",
+                                     "com.docker.network.bridge.enable_ip_masquerade": "true",
+                                     "com.docker.network.bridge.host_binding_ipv4": "0.0.0.0",
+                                     "com.docker.network.bridge.name": "docker0",
+                                     "com.docker.network.driver.mtu": "1500"})
+        self.network_create("host", driver="host", predefined=True)
+        self.network_create("none", driver="null", predefined=True)
+
+    # -- networks ----------------------------------------------------------
+    def network_find(self, ref: str) -> Network:
+        """By exact name, full id, then unique id prefix (libnetwork FindNetwork)."""
+        for net in self.networks.values():
+            if net.name == ref:
+                return net
+        if ref in self.networks:
+            return self.networks[ref]
+        matches = [n for n in self.networks.values() if n.id.startswith(ref)] if ref else []
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise NotFound(f"network {ref} is ambiguous ({len(matches)} matches found based on ID prefix)")
+        raise NotFound(f"network {ref} not found")
+
+    def network_create(self, name: str, driver: str = "bridge", subnet: str | None = None,
+                       gateway: str | None = None, ip_range: str | None = None,
+                       internal: bool = False, attachable: bool = False,
+                       options: dict | None = None, labels: dict | None = None,
+                       aux_addresses: dict | None = None, ipv6: bool = False,
+                       predefined: bool = False) -> Network:
+        if any(n.name == name for n in self.networks.values()):
+            raise Conflict(f"network with name {name} already exists")
+        if driver not in ("bridge", "host", "null"):
+            raise NotFound(f"plugin \"{driver}\" not found")
+        if not predefined and driver in ("host", "null"):
+            raise Forbidden(f"only one instance of \"{driver}\" network is allowed")
+        net = Network(id=self.ids.id64(), name=name, driver=driver, created=self.sched.now,
+                      internal=internal, attachable=attachable, options=dict(options or {}),
+                      labels=dict(labels or {}), predefined=predefined, enable_ipv6=ipv6,
+                      aux_addresses=dict(aux_addresses or {}))
+        if driver == "bridge":
+            self._network_ipam(net, subnet, gateway, ip_range)
+            try:
+                self.drivers["bridge"].create_network(net)
+            except Exception:
+                self.ipam.release_pool(net.id)
+                raise
+        self.networks[net.id] = net
+        return net
+
+    def _network_ipam(self, net: Network, subnet, gateway, ip_range) -> None:
+        if gateway and not subnet:
+            raise InvalidParameter("no matching subnet for gateway " + gateway) if False else \
+                InvalidParameter(f"Invalid Gateway: {gateway} is not part of any subnet")
+        pool = self.ipam.request_pool(net.id, subnet)
+        net.subnet = pool
+        net.user_subnet = subnet is not None
+        net.pool = AddressPool(pool, ipaddress.IPv4Network(ip_range) if ip_range else None)
+        if ip_range:
+            net.ip_range = ipaddress.IPv4Network(ip_range)
+        try:
+            if gateway:
+                net.gateway = net.pool.request(gateway)
+                net.user_gateway = True
+            else:
+                net.gateway = net.pool.request(whole_subnet=True)
+            for addr in net.aux_addresses.values():
+                net.pool.request(addr)
+        except Exception:
+            self.ipam.release_pool(net.id)
+            raise
+
+    def network_remove(self, ref: str) -> Network:
+        net = self.network_find(ref)
+        if net.predefined:
+            raise Forbidden(f"{net.name} is a pre-defined network and cannot be removed")
+        if net.endpoints:
+            raise Forbidden(f"error while removing network: network {net.name} id {net.id} has active endpoints")
+        if net.driver == "bridge":
+            self.drivers["bridge"].delete_network(net)
+        self.ipam.release_pool(net.id)
+        del self.networks[net.id]
+        return net
+
+    def network_prune(self) -> list[Network]:
+        removed = []
+        for net in sorted(self.networks.values(), key=lambda n: n.name):
+            if not net.predefined and not net.endpoints and not self._referenced(net):
+                removed.append(self.network_remove(net.id))
+        return removed
+
+    def _referenced(self, net: Network) -> bool:
+        return any(net.name in c.networks or net.id in c.networks for c in self.containers.values())
+
+    # -- containers: lookup -------------------------------------------------
+    def container_find(self, ref: str):
+        """By full id, exact name, then unique id prefix (dockerd GetContainer)."""
+        if ref in self.containers:
+            return self.containers[ref]
+        name = ref.lstrip("/")
+        for c in self.containers.values():
+            if c.name == name:
+                return c
+        matches = [c for c in self.containers.values() if c.id.startswith(ref)] if ref else []
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise NotFound(f"Multiple IDs found with provided prefix: {ref}")
+        raise NotFound(f"No such container: {ref}")

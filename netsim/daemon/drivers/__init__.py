@@ -1,0 +1,1 @@
+"""Network drivers: bridge, host and null (libnetwork ``drivers/``)."""

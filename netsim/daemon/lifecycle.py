@@ -1,0 +1,245 @@
+"""Container lifecycle: create, start, stop, kill, restart, rm, rename, exec.
+
+Models dockerd's ``create.go``, ``start.go``, ``stop.go``, ``delete.go`` and
+``exec.go``.  The container's main program runs as a simulated process; when
+it returns, the container exits and its network is released.  ``docker stop``
+sends SIGTERM: a busybox program running as PID 1 has no handler for it, so
+the kernel ignores it and the daemon sends SIGKILL after the timeout (exit
+status 137), as on a real host.
+"""
+from __future__ import annotations
+
+from ..errors import Conflict, InvalidParameter, NotFound, SystemError_
+from ..fs import Filesystem
+from .container import NAME_RE, Container, NetworkRequest
+from .names import random_name
+
+SIGKILL, SIGTERM = 9, 15
+EXEC_NOT_FOUND = ('exec: "{0}": executable file not found in $PATH')
+
+
+class StartError(SystemError_):
+    """The runtime could not start the process; ``exit_code`` is the CLI's status."""
+
+    def __init__(self, message: str, exit_code: int = 125):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class LifecycleMixin:
+    # -- create ------------------------------------------------------------
+    def container_create(self, image, image_ref: str, cmd: list[str] | None = None,
+                         name: str | None = None, **opts) -> Container:
+        if name is not None:
+            if not NAME_RE.match(name):
+                raise InvalidParameter(f"Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")
+            name = name.lstrip("/")
+            for other in self.containers.values():
+                if other.name == name:
+                    raise Conflict(f'Conflict. The container name "/{name}" is already in use by container '
+                                   f'"{other.id}". You have to remove (or rename) that container to be able to reuse that name.')
+        else:
+            taken = {c.name for c in self.containers.values()}
+            name = random_name(self.ids, taken)
+        cid = self.ids.id64()
+        entrypoint = opts.pop("entrypoint", None)
+        c = Container(id=cid, name=name, image=image, image_ref=image_ref,
+                      cmd=list(cmd) if cmd else (list(image.cmd) if entrypoint is None else []),
+                      entrypoint=list(entrypoint) if entrypoint is not None else list(image.entrypoint),
+                      created=self.sched.now,
+                      hostname=opts.pop("hostname", None) or cid[:12], **opts)
+        c.user_hostname = c.hostname != cid[:12]
+        c.exposed = sorted(set(c.exposed) | set(image.exposed) | {b.key for b in c.port_bindings},
+                           key=_port_key)
+        if c.mode in ("bridge", "user") and not c.networks:
+            net = "bridge" if c.mode == "bridge" else c.network_mode
+            c.networks[net] = NetworkRequest()
+        c.fs = self._rootfs(c)
+        self.containers[cid] = c
+        return c
+
+    def _rootfs(self, c) -> Filesystem:
+        dirs = {"/bin", "/etc", "/tmp", "/root", "/var", "/var/www", "/proc", "/sys", "/dev", "/home",
+                "/usr", "/var/spool", "/var/spool/mail"}
+        return Filesystem({"/etc/passwd": "root:x:0:0:root:/root:/bin/sh\n",
+                           "/etc/group": "root:x:0:\n"}, dirs)
+
+    # -- start -------------------------------------------------------------
+    def container_start(self, ref: str) -> Container:
+        c = self.container_find(ref) if isinstance(ref, str) else ref
+        if c.running:
+            return c
+        program = self.programs.lookup(c.image, c.argv[0]) if c.argv else None
+        for name in list(c.networks):
+            self.network_find(name)           # "network X not found" before anything is built
+        if c.mode == "container":
+            self._provider(c)
+        self._allocate_network(c)
+        try:
+            self._write_net_files(c)
+            if program is None:
+                raise StartError(
+                    "failed to create shim task: OCI runtime create failed: runc create failed: "
+                    "unable to start container process: " + EXEC_NOT_FOUND.format(c.argv[0] if c.argv else "")
+                    + ": unknown", exit_code=127)
+        except StartError as err:
+            self._release_network(c)
+            c.state.exit_code = err.exit_code
+            c.state.error = str(err)
+            raise
+        st = c.state
+        st.status, st.pid, st.exit_code, st.error = "running", self.next_pid(), 0, ""
+        st.started_at, st.finished_at = self.sched.now, None
+        proc = self._proc(c, c.argv, pid=1)
+        c.proc = proc
+        c.process = self.sched.process(program(proc), name=f"{c.name}:pid1")
+        c.process.add_callback(lambda ev, c=c, p=c.process: self._on_exit(c, p))
+        return c
+
+    def _proc(self, c, argv, pid: int):
+        from ..apps.process import Proc
+        env = self._process_env(c)
+        proc = Proc(argv=list(argv), netns=c.sandbox.netns, fs=c.fs, hostname=(
+            self.host.hostname if c.mode == "host" else
+            c.sandbox.container.hostname if c.mode == "container" else c.hostname),
+            env=env, kernel=self.kernel, pid=pid)
+        proc.on_output = lambda stream, text, c=c: c.log.append((stream, text))
+        return proc
+
+    def _process_env(self, c) -> dict[str, str]:
+        """dockerd's ``CreateDaemonEnvironment``: PATH, HOSTNAME, TERM, links, Config.Env."""
+        env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+               "HOSTNAME": c.hostname}
+        if c.tty:
+            env["TERM"] = "xterm"
+        for item in self._link_env(c) + list(c.image.env) + list(c.env):
+            key, _, value = item.partition("=")
+            env[key] = value
+        env.setdefault("HOME", "/root")
+        return env
+
+    def _link_env(self, c) -> list[str]:
+        out = []
+        for link in c.links:
+            target_ref, _, alias = link.partition(":")
+            try:
+                target = self.container_find(target_ref)
+            except NotFound:
+                continue
+            alias = alias or target.name
+            prefix = alias.upper().replace("-", "_")
+            ep = target.endpoints.get("bridge")
+            ip = ep.ip if ep else ""
+            ports = sorted(target.exposed, key=_port_key)
+            if ports:
+                p, _, proto = ports[0].partition("/")
+                out.append(f"{prefix}_PORT={proto}://{ip}:{p}")
+            for spec in ports:
+                p, _, proto = spec.partition("/")
+                base = f"{prefix}_PORT_{p}_{proto.upper()}"
+                out += [f"{base}={proto}://{ip}:{p}", f"{base}_ADDR={ip}", f"{base}_PORT={p}",
+                        f"{base}_PROTO={proto}"]
+            out.append(f"{prefix}_NAME=/{c.name}/{alias}")
+            for e in list(target.image.env) + list(target.env):
+                k, _, v = e.partition("=")
+                if k not in ("HOME", "PATH", "HOSTNAME"):
+                    out.append(f"{prefix}_ENV_{k}={v}")
+        return out
+
+    def _on_exit(self, c, process) -> None:
+        if c.process is not process:
+            return
+        proc = c.proc
+        st = c.state
+        code = process.value if isinstance(process.value, int) else 0
+        if proc is not None and proc.killed_by:
+            code = 128 + proc.killed_by
+        st.status, st.exit_code, st.pid, st.finished_at = "exited", code, 0, self.sched.now
+        c.process = None
+        self._release_network(c)
+        if c.auto_remove:
+            self.containers.pop(c.id, None)
+
+    # -- stop / kill / restart ---------------------------------------------
+    def container_stop(self, ref: str, timeout: int = 10) -> Container:
+        c = self.container_find(ref)
+        if not c.running:
+            return c
+        # SIGTERM: PID 1 without a handler ignores it; SIGKILL after the timeout.
+        if timeout > 0:
+            self.sched.run(until=self.sched.now + timeout)
+        if c.running:
+            self._kill(c, SIGKILL)
+        return c
+
+    def container_kill(self, ref: str, signal: int = SIGKILL) -> Container:
+        c = self.container_find(ref)
+        if not c.running:
+            raise Conflict(f"Cannot kill container: {ref}: Container {c.id} is not running")
+        if signal in (SIGKILL,) or signal not in (SIGTERM, 1, 2, 3, 10, 12, 28):
+            self._kill(c, signal)
+        return c
+
+    def _kill(self, c, signal: int) -> None:
+        if c.proc is not None:
+            c.proc.killed_by = signal
+        if c.process is not None:
+            c.process.kill()
+        self.sched.run(until=self.sched.now)
+
+    def container_restart(self, ref: str, timeout: int = 10) -> Container:
+        c = self.container_stop(ref, timeout)
+        c.restart_count += 0
+        return self.container_start(c)
+
+    # -- remove / rename ---------------------------------------------------
+    def container_remove(self, ref: str, force: bool = False) -> Container:
+        c = self.container_find(ref)
+        if c.running:
+            if not force:
+                raise Conflict(f"You cannot remove a running container {c.id}. Stop the container "
+                               "before attempting removal or force remove")
+            self._kill(c, SIGKILL)
+        self.containers.pop(c.id, None)
+        return c
+
+    def container_rename(self, ref: str, new: str) -> None:
+        c = self.container_find(ref)
+        new = new.lstrip("/")
+        if not NAME_RE.match(new):
+            raise InvalidParameter(f"Invalid container name ({new}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")
+        if new == c.name:
+            raise InvalidParameter("Renaming a container with the same name as its current name")
+        for other in self.containers.values():
+            if other.name == new:
+                raise Conflict(f'Error when allocating new name: Conflict. The container name "/{new}" is already '
+                               f'in use by container "{other.id}". You have to remove (or rename) that container '
+                               "to be able to reuse that name.")
+        c.name = new
+        for ep in c.endpoints.values():
+            if ep.dns_names:
+                ep.dns_names[0] = new
+
+    # -- exec --------------------------------------------------------------
+    def container_exec(self, ref: str, argv: list[str], env: list[str] | None = None,
+                       stdin: str = ""):
+        """Start ``argv`` in a running container; returns (proc, process)."""
+        c = self.container_find(ref)
+        if not c.running:
+            raise Conflict(f"Container {c.id} is not running")
+        program = self.programs.lookup(c.image, argv[0]) if argv else None
+        if program is None:
+            raise StartError("OCI runtime exec failed: exec failed: unable to start container process: "
+                             + EXEC_NOT_FOUND.format(argv[0] if argv else "") + ": unknown", exit_code=126)
+        proc = self._proc(c, argv, pid=self.next_pid())
+        proc.on_output = None
+        proc.stdin = stdin
+        for item in env or []:
+            k, _, v = item.partition("=")
+            proc.env[k] = v
+        return proc, self.sched.process(program(proc), name=f"{c.name}:exec")
+
+
+def _port_key(spec: str):
+    port, _, proto = spec.partition("/")
+    return (int(port.split("-")[0]), proto)

@@ -1,0 +1,114 @@
+"""Published ports: host port allocation, iptables DNAT and docker-proxy.
+
+Models libnetwork ``portallocator`` (ephemeral host ports from 49153 upwards,
+the next one after the last handed out), the bridge driver's
+``setPerPortIptables`` rules, and ``docker-proxy`` -- the userland proxy that
+answers connections to a published port made through the host's loopback,
+which the nat OUTPUT rule (``! -d 127.0.0.0/8``) leaves alone.
+"""
+from __future__ import annotations
+
+from ..errors import Forbidden
+from ..kernel import tcp
+from ..kernel.netfilter import Rule
+
+EPHEMERAL_START, EPHEMERAL_END = 49153, 65535
+
+
+class PortMapper:
+    def __init__(self, daemon):
+        self.daemon = daemon
+        self.allocated: dict[tuple[str, str, int], object] = {}   # (proto, ip, port) -> endpoint
+        self.last = EPHEMERAL_START - 1
+        self.proxies: dict[tuple[str, str, int], object] = {}
+
+    def _taken(self, proto: str, ip: str, port: int) -> bool:
+        for (p, i, n) in self.allocated:
+            if p == proto and n == port and (i == ip or "0.0.0.0" in (i, ip)):
+                return True
+        return False
+
+    def allocate(self, proto: str, ip: str, port: int | None, owner) -> int:
+        if port:
+            if self._taken(proto, ip, port):
+                raise Forbidden(f"Bind for {ip}:{port} failed: port is already allocated")
+            self.allocated[(proto, ip, port)] = owner
+            return port
+        for _ in range(EPHEMERAL_END - EPHEMERAL_START + 1):
+            self.last = EPHEMERAL_START if self.last >= EPHEMERAL_END else self.last + 1
+            if not self._taken(proto, ip, self.last):
+                self.allocated[(proto, ip, self.last)] = owner
+                return self.last
+        raise Forbidden("Bind for {ip}:0 failed: all ports are allocated")
+
+    def release(self, proto: str, ip: str, port: int) -> None:
+        self.allocated.pop((proto, ip, port), None)
+        proxy = self.proxies.pop((proto, ip, port), None)
+        if proxy is not None:
+            proxy.stop()
+
+    # -- programming a mapping -------------------------------------------------
+    def rules(self, bridge: str, proto: str, host_ip: str, host_port: int, ip: str, port: int):
+        """The three iptables rules of one published port: (table, chain, rule)."""
+        neg_in = frozenset({"in_iface"})
+        dnat = Rule("DNAT", dst=None if host_ip == "0.0.0.0" else host_ip, in_iface=bridge,
+                    proto=proto, dport=host_port, to_destination=f"{ip}:{port}", negate=neg_in)
+        accept = Rule("ACCEPT", dst=ip, in_iface=bridge, out_iface=bridge, proto=proto,
+                      dport=port, negate=neg_in)
+        hairpin = Rule("MASQUERADE", src=ip, dst=ip, proto=proto, dport=port)
+        return [("nat", "DOCKER", dnat), ("filter", "DOCKER", accept), ("nat", "POSTROUTING", hairpin)]
+
+    def map(self, ep, proto: str, host_ip: str, host_port: int | None, port: int) -> int:
+        d = self.daemon
+        hp = self.allocate(proto, host_ip, host_port, ep)
+        host = d.osl.host
+        for table, chain, rule in self.rules(ep.network.bridge_name, proto, host_ip, hp, ep.ip, port):
+            d.osl.iptables(host, table, "-A", chain, rule)
+        if d.host.userland_proxy and proto == "tcp":
+            self.proxies[(proto, host_ip, hp)] = DockerProxy(d.kernel, host, host_ip, hp, ep.ip, port)
+        return hp
+
+    def unmap(self, ep, proto: str, host_ip: str, host_port: int, port: int) -> None:
+        d = self.daemon
+        for table, chain, rule in self.rules(ep.network.bridge_name, proto, host_ip, host_port, ep.ip, port):
+            d.osl.iptables(d.osl.host, table, "-D", chain, rule)
+        self.release(proto, host_ip, host_port)
+
+
+class DockerProxy:
+    """``docker-proxy -proto tcp -host-ip IP -host-port P -container-ip CIP -container-port CP``."""
+
+    def __init__(self, kernel, netns, host_ip: str, host_port: int, ip: str, port: int):
+        self.kernel, self.netns = kernel, netns
+        self.target = (ip, port)
+        self.listener = tcp.TcpListener(netns, host_ip, host_port)
+        self.process = kernel.sched.process(self._serve(), name=f"docker-proxy:{host_port}")
+
+    def _serve(self):
+        while True:
+            client = yield self.listener.accept()
+            if client is None:
+                continue
+            self.kernel.sched.process(self._relay(client))
+
+    def _relay(self, client):
+        upstream = yield tcp.connect(self.netns, self.target)
+        if isinstance(upstream, str):
+            client.close()
+            return
+        self.kernel.sched.process(self._pump(client, upstream))
+        yield from self._pump(upstream, client)
+
+    def _pump(self, src, dst):
+        while True:
+            data = yield src.recv()
+            if not isinstance(data, bytes) or data == b"":
+                if dst.state in ("ESTABLISHED", "CLOSE_WAIT"):
+                    dst.close()
+                return
+            if dst.state in ("ESTABLISHED", "CLOSE_WAIT"):
+                dst.send(data)
+
+    def stop(self) -> None:
+        self.listener.close()
+        self.process.kill()

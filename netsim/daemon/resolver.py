@@ -1,0 +1,136 @@
+"""The embedded DNS server at 127.0.0.11 (libnetwork ``resolver.go``).
+
+As on a real host, the daemon binds a UDP socket inside the container's
+namespace on 127.0.0.11 at a random port and installs nat rules there
+(DOCKER_OUTPUT / DOCKER_POSTROUTING) that redirect port 53 to it.  Names are
+answered from the networks the sandbox is connected to (``ResolveName``):
+link aliases first, then ``name`` or ``name.network`` among the endpoints'
+DNS names (container name, network aliases, short id, hostname), lowercased;
+several holders of a name get all their addresses, shuffled per reply with the
+engine's seeded generator.  Other names are forwarded to the external servers
+and, when none answers, get SERVFAIL.
+"""
+from __future__ import annotations
+
+import random
+
+from ..kernel.netfilter import Rule
+from ..kernel.socket import UdpSocket
+from ..proto import dns
+
+RESOLVER_IP = "127.0.0.11"
+TTL = 600
+
+
+class EmbeddedDns:
+    def __init__(self, daemon, sandbox):
+        self.daemon = daemon
+        self.sandbox = sandbox
+        ns = sandbox.netns
+        self.port = daemon.ids.port(32768, 60999)
+        self.tcp_port = daemon.ids.port(32768, 60999)
+        self.rng = random.Random(daemon.ids.seed * 7919 + self.port)
+        self.sock = UdpSocket(ns)
+        self.sock.bind(RESOLVER_IP, self.port)
+        self._install_rules(ns)
+        self.process = daemon.sched.process(self._serve(), name=f"resolver:{sandbox.id[:12]}")
+
+    def _install_rules(self, ns) -> None:
+        ipt = self.daemon.osl.iptables
+        ipt(ns, "nat", "-N", "DOCKER_OUTPUT")
+        ipt(ns, "nat", "-N", "DOCKER_POSTROUTING")
+        ipt(ns, "nat", "-A", "OUTPUT", Rule("DOCKER_OUTPUT", dst=RESOLVER_IP))
+        ipt(ns, "nat", "-A", "POSTROUTING", Rule("DOCKER_POSTROUTING", dst=RESOLVER_IP))
+        for proto, port in (("tcp", self.tcp_port), ("udp", self.port)):
+            ipt(ns, "nat", "-A", "DOCKER_OUTPUT",
+                Rule("DNAT", dst=RESOLVER_IP, proto=proto, dport=53,
+                     to_destination=f"{RESOLVER_IP}:{port}"))
+        for proto, port in (("tcp", self.tcp_port), ("udp", self.port)):
+            ipt(ns, "nat", "-A", "DOCKER_POSTROUTING",
+                Rule("SNAT", src=RESOLVER_IP, proto=proto, sport=port, to_source=":53"))
+
+    def stop(self) -> None:
+        self.sock.close()
+        self.process.kill()
+
+    # -- serving ---------------------------------------------------------
+    def _serve(self):
+        while True:
+            item = yield self.sock.recvfrom()
+            if not isinstance(item, tuple):
+                continue
+            data, client = item
+            try:
+                query = dns.Message.unpack(data)
+            except Exception:
+                continue
+            reply = self.answer(query)
+            if reply is not None:
+                self.sock.sendto(reply.pack(), client)
+
+    def answer(self, query: dns.Message) -> dns.Message | None:
+        reply = dns.Message(query.id, query.qname, query.qtype, response=True, rd=query.rd,
+                            ra=True)
+        if query.qtype == dns.A:
+            ips = self.resolve(query.qname)
+            if ips is not None:
+                reply.aa = False
+                reply.answers = [dns.Record(query.qname, dns.A, TTL, ip) for ip in ips]
+                return reply
+        elif query.qtype == dns.AAAA and self.resolve(query.qname) is not None:
+            return reply   # the name exists with no IPv6 address: NOERROR, no answer
+        elif query.qtype == dns.PTR:
+            name = self.reverse(query.qname)
+            if name is not None:
+                reply.answers = [dns.Record(query.qname, dns.PTR, TTL, name)]
+                return reply
+        return self.forward(query)
+
+    def resolve(self, qname: str) -> list[str] | None:
+        name = qname.rstrip(".").lower()
+        for ep in self.sandbox.ordered_endpoints():
+            net = ep.network
+            if not net.is_user_defined:
+                continue
+            for link in ep.links:
+                target, _, alias = link.partition(":")
+                if (alias or target).lower() == name:
+                    found = self._holders(net, target.lower())
+                    if found:
+                        return found
+            short = name
+            if name.endswith("." + net.name.lower()):
+                short = name[: -len(net.name) - 1]
+            found = self._holders(net, short)
+            if found:
+                return found
+        return None
+
+    def _holders(self, net, name: str) -> list[str]:
+        ips = [ep.ip for ep in net.endpoints.values()
+               if ep.ip and name in (n.lower() for n in ep.dns_names)]
+        if len(ips) > 1:
+            self.rng.shuffle(ips)
+        return ips
+
+    def reverse(self, qname: str) -> str | None:
+        parts = qname.rstrip(".").split(".")
+        if len(parts) != 6 or parts[-2:] != ["in-addr", "arpa"]:
+            return None
+        ip = ".".join(reversed(parts[:4]))
+        for ep in self.sandbox.ordered_endpoints():
+            if not ep.network.is_user_defined:
+                continue
+            for other in ep.network.endpoints.values():
+                if other.ip == ip and other.dns_names:
+                    return f"{other.dns_names[0]}.{ep.network.name}"
+        return None
+
+    def forward(self, query: dns.Message) -> dns.Message:
+        """External servers are outside the simulated world: nobody answers.
+
+        The reference engine forwards to the daemon's ``--dns`` servers; in a
+        sealed host that yields SERVFAIL, which is what clients get here too.
+        """
+        return dns.Message(query.id, query.qname, query.qtype, response=True,
+                           rcode=dns.SERVFAIL, rd=query.rd, ra=True)

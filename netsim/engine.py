@@ -1,0 +1,127 @@
+"""The engine: one simulated host running a Docker daemon, driven by commands.
+
+``Engine().run("docker network create x")`` returns what the docker CLI prints.
+Lines that do not start with ``docker`` run as programs on the host itself
+(``ping``, ``wget``, ``ip``, ``cat``…), in the host's network namespace.
+"""
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, field
+
+from .daemon import Daemon, HostConfig
+from .kernel import Kernel
+from .sim import Scheduler
+
+HOST_COMMAND_LIMIT = 3600.0
+COMMAND_GAP = 0.05     # simulated seconds between two commands typed by a user
+
+
+@dataclass
+class Result:
+    command: str
+    stdout: str = ""
+    stderr: str = ""
+    exit_code: int = 0
+    time: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"command": self.command, "exit_code": self.exit_code, "stdout": self.stdout,
+                "stderr": self.stderr, "time": round(self.time, 6)}
+
+
+class Programs:
+    """What an image's filesystem can execute: busybox applets for now."""
+
+    def lookup(self, image, name: str):
+        from .apps import busybox
+        base = name.rsplit("/", 1)[-1]
+        if base == "busybox":
+            return busybox.run_argv_main
+        return busybox.PROGRAMS.get(base)
+
+
+class Engine:
+    def __init__(self, seed: int = 0, host: HostConfig | None = None, trace: bool = False,
+                 pcap: bool = False):
+        self.sched = Scheduler()
+        self.kernel = Kernel(self.sched, seed=seed)
+        if trace:
+            self.kernel.hops = []
+        if pcap:
+            self.kernel.pcap = {}
+        self.daemon = Daemon(self.kernel, host, programs=Programs(), seed=seed)
+        from .apps.docker_cli import DockerCli
+        self.cli = DockerCli(self.daemon)
+        self.history: list[Result] = []
+
+    def run(self, line: str) -> Result:
+        """Run one command line as a user would type it on the host."""
+        start = self.sched.now
+        hops_before = len(self.kernel.hops) if self.kernel.hops is not None else 0
+        try:
+            argv = shlex.split(line, comments=False)
+        except ValueError as err:
+            res = Result(line, "", f"netsim: cannot parse command line: {err}\n", 2)
+        else:
+            if not argv:
+                res = Result(line)
+            elif argv[0] == "docker":
+                out = self.cli.execute(argv[1:])
+                res = Result(line, out.stdout, out.stderr, out.exit_code)
+            else:
+                res = self._host_command(line, argv)
+        self.sched.run(until=self.sched.now + COMMAND_GAP)
+        res.time = start
+        if self.kernel.hops is not None:
+            res.extra["hops"] = self.kernel.hops[hops_before:]
+        self.history.append(res)
+        return res
+
+    def _host_command(self, line: str, argv: list[str]) -> Result:
+        from .apps import busybox
+        from .apps.process import Proc
+        name = argv[0].rsplit("/", 1)[-1]
+        program = busybox.PROGRAMS.get(name)
+        if program is None:
+            return Result(line, "", f"netsim: {argv[0]}: command not found on the simulated host\n", 127)
+        d = self.daemon
+        proc = Proc(argv=argv, netns=self.kernel.init_net, fs=d.host_fs, hostname=d.host.hostname,
+                    env={"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                         "HOME": "/root"}, kernel=self.kernel)
+        process = self.sched.process(program(proc), name=f"host:{name}")
+        self.sched.run(until=process, limit=self.sched.now + HOST_COMMAND_LIMIT)
+        if not process.triggered:
+            process.kill()
+        code = process.value if isinstance(process.value, int) else 0
+        return Result(line, proc.output, proc.errors, code)
+
+    # -- scapy at the user boundary -------------------------------------------
+    def send(self, container: str, pkt, timeout: float = 2.0):
+        """Inject a scapy packet from a container's eth0; return scapy replies."""
+        from .kernel.packet import Ether, from_scapy, to_scapy
+        c = self.daemon.container_find(container)
+        ns = c.sandbox.netns
+        frame = from_scapy(pkt)
+        received = []
+        dev = ns.interfaces.get("eth0")
+        original = dev.deliver
+
+        def tap(f, _orig=original):
+            received.append(f)
+            _orig(f)
+        dev.deliver = tap
+        try:
+            if isinstance(frame, Ether):
+                dev.xmit(frame)
+            else:
+                ns.stack.output(frame)
+            self.sched.run(until=self.sched.now + timeout)
+        finally:
+            dev.deliver = original
+        return [to_scapy(f) for f in received]
+
+    def draw(self, ax=None, **kw):
+        from .viz import draw
+        return draw(self, ax=ax, **kw)

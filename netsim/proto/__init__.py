@@ -1,0 +1,1 @@
+"""Wire formats shared by programs and the daemon (DNS)."""
