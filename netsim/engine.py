@@ -35,11 +35,10 @@ class Programs:
     """What an image's filesystem can execute: busybox applets for now."""
 
     def lookup(self, image, name: str):
+        """The program for ``name`` (argv[0]) in ``image``, or None."""
         from .apps import busybox
-        base = name.rsplit("/", 1)[-1]
-        if base == "busybox":
-            return busybox.run_argv_main
-        return busybox.PROGRAMS.get(base)
+        main, _ = busybox.lookup([name, "sh"] if name.rsplit("/", 1)[-1] == "busybox" else [name])
+        return busybox.run_argv if main is not None else None
 
 
 class Engine:
@@ -83,14 +82,14 @@ class Engine:
         from .apps import busybox
         from .apps.process import Proc
         name = argv[0].rsplit("/", 1)[-1]
-        program = busybox.PROGRAMS.get(name)
+        program, _ = busybox.lookup(argv)
         if program is None:
             return Result(line, "", f"netsim: {argv[0]}: command not found on the simulated host\n", 127)
         d = self.daemon
         proc = Proc(argv=argv, netns=self.kernel.init_net, fs=d.host_fs, hostname=d.host.hostname,
                     env={"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                          "HOME": "/root"}, kernel=self.kernel)
-        process = self.sched.process(program(proc), name=f"host:{name}")
+        process = self.sched.process(busybox.run_argv(proc), name=f"host:{name}")
         self.sched.run(until=process, limit=self.sched.now + HOST_COMMAND_LIMIT)
         if not process.triggered:
             process.kill()

@@ -1,0 +1,1 @@
+"""The ``netsim`` command line (typer)."""

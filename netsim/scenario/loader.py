@@ -1,0 +1,183 @@
+"""Reading scenario files: YAML with ``steps``, or a plain list of commands.
+
+YAML::
+
+    name: custom bridge network
+    description: containers on a user-defined bridge reach each other by name
+    host: {hostname: myhost}          # optional: the simulated host
+    steps:
+      - docker network create xue_network
+      - run: docker exec tomcat82 ping -c 1 tomcat81
+        expect: {exit_code: 0, stdout_contains: "1 packets received"}
+
+Plain text: one command per line, ``#`` comments, a trailing ``\\`` continues
+the line (what people paste from tutorials).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..errors import ScenarioError
+
+EXPECT_KEYS = {"exit_code", "stdout", "stdout_contains", "stdout_regex", "stderr", "stderr_contains",
+               "stdout_not_contains"}
+STEP_KEYS = {"run", "expect", "name", "note"}
+TOP_KEYS = {"name", "description", "steps", "host", "seed", "tags"}
+HOST_KEYS = {"hostname", "uplink", "uplink_address", "uplink_gateway", "resolv_conf", "daemon_dns",
+             "etc_hosts", "userland_proxy"}
+
+
+@dataclass
+class Step:
+    run: str
+    expect: dict = field(default_factory=dict)
+    line: int = 0
+    note: str = ""
+
+
+@dataclass
+class Scenario:
+    name: str
+    steps: list[Step]
+    description: str = ""
+    host: dict = field(default_factory=dict)
+    seed: int = 0
+    path: str = ""
+
+
+def load(path: str | Path) -> Scenario:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such file")
+    except IsADirectoryError:
+        raise ScenarioError(f"{path}: is a directory, not a scenario file")
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: not a UTF-8 text file")
+    if p.suffix in (".yaml", ".yml"):
+        if p.name in ("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"):
+            from .compose import load_compose
+            return load_compose(text, str(p))
+        return load_yaml(text, str(p))
+    return load_text(text, str(p))
+
+
+def load_text(text: str, path: str = "<text>") -> Scenario:
+    steps, buf, start = [], "", 0
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.rstrip()
+        if not buf and (not line.strip() or line.lstrip().startswith("#")):
+            continue
+        if not buf:
+            start = n
+        if line.endswith("\\"):
+            buf += line[:-1] + " "
+            continue
+        buf += line
+        steps.append(Step(_strip_prompt(buf.strip()), line=start))
+        buf = ""
+    if buf.strip():
+        steps.append(Step(_strip_prompt(buf.strip()), line=start))
+    return Scenario(Path(path).stem if path != "<text>" else "commands", steps, path=path)
+
+
+def _strip_prompt(line: str) -> str:
+    """People paste ``$ docker ps`` or ``# docker ps``: drop the prompt."""
+    return re.sub(r"^[$#>]\s+", "", line)
+
+
+def load_yaml(text: str, path: str) -> Scenario:
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise ScenarioError(f"{path}{where}: invalid YAML: {problem}")
+    if not isinstance(doc, dict):
+        raise ScenarioError(f"{path}: a scenario is a mapping with a 'steps' list")
+    lines = _key_lines(text)
+    for key in doc:
+        if key not in TOP_KEYS:
+            raise ScenarioError(f"{path}:{lines.get(key, 1)}: unknown key '{key}' "
+                                f"(expected one of: {', '.join(sorted(TOP_KEYS))})")
+    steps_doc = doc.get("steps")
+    if not isinstance(steps_doc, list) or not steps_doc:
+        raise ScenarioError(f"{path}:{lines.get('steps', 1)}: 'steps' must be a non-empty list")
+    host = doc.get("host") or {}
+    if not isinstance(host, dict):
+        raise ScenarioError(f"{path}:{lines.get('host', 1)}: 'host' must be a mapping")
+    for key in host:
+        if key not in HOST_KEYS:
+            raise ScenarioError(f"{path}:{lines.get(key, 1)}: unknown key 'host.{key}' "
+                                f"(expected one of: {', '.join(sorted(HOST_KEYS))})")
+    step_lines = _step_lines(text)
+    steps = [_step(item, i, path, step_lines) for i, item in enumerate(steps_doc)]
+    seed = doc.get("seed", 0)
+    if not isinstance(seed, int):
+        raise ScenarioError(f"{path}:{lines.get('seed', 1)}: 'seed' must be an integer")
+    return Scenario(str(doc.get("name") or Path(path).stem), steps, str(doc.get("description") or ""),
+                    host, seed, path)
+
+
+def _step(item, i: int, path: str, step_lines: list[int]) -> Step:
+    line = step_lines[i] if i < len(step_lines) else 0
+    where = f"{path}:{line}" if line else f"{path}: step {i + 1}"
+    if isinstance(item, str):
+        return Step(item, line=line)
+    if not isinstance(item, dict):
+        raise ScenarioError(f"{where}: a step is a command line or a mapping with 'run'")
+    for key in item:
+        if key not in STEP_KEYS:
+            raise ScenarioError(f"{where}: unknown key '{key}' in step {i + 1} "
+                                f"(expected one of: {', '.join(sorted(STEP_KEYS))})")
+    if not isinstance(item.get("run"), str):
+        raise ScenarioError(f"{where}: step {i + 1} needs 'run' with a command line")
+    expect = item.get("expect") or {}
+    if not isinstance(expect, dict):
+        raise ScenarioError(f"{where}: 'expect' must be a mapping")
+    for key in expect:
+        if key not in EXPECT_KEYS:
+            raise ScenarioError(f"{where}: unknown key 'expect.{key}' in step {i + 1} "
+                                f"(expected one of: {', '.join(sorted(EXPECT_KEYS))})")
+    if "exit_code" in expect and not isinstance(expect["exit_code"], int):
+        raise ScenarioError(f"{where}: 'expect.exit_code' must be an integer")
+    if "stdout_regex" in expect:
+        try:
+            re.compile(expect["stdout_regex"])
+        except re.error as err:
+            raise ScenarioError(f"{where}: 'expect.stdout_regex' is not a valid regular expression: {err}")
+    return Step(item["run"], expect, line, str(item.get("note") or ""))
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    out = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        m = re.match(r"^\s*([A-Za-z_][\w-]*)\s*:", line)
+        if m and m.group(1) not in out:
+            out[m.group(1)] = n
+    return out
+
+
+def _step_lines(text: str) -> list[int]:
+    """Line numbers of the items of the top-level ``steps`` list."""
+    lines, in_steps, indent = [], False, None
+    for n, line in enumerate(text.splitlines(), 1):
+        if re.match(r"^steps\s*:", line):
+            in_steps = True
+            continue
+        if in_steps:
+            if line and not line[0].isspace() and not line.startswith("-"):
+                break
+            m = re.match(r"^(\s*)-\s", line)
+            if m:
+                if indent is None:
+                    indent = len(m.group(1))
+                if len(m.group(1)) == indent:
+                    lines.append(n)
+    return lines

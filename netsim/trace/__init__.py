@@ -1,0 +1,1 @@
+"""Observing the data plane: hop-by-hop traces and pcap files."""
