@@ -1,0 +1,105 @@
+"""busybox 1.35 (Debian's static glibc build): applets as generator programs.
+
+``PROGRAMS`` maps an applet name to ``main(proc)``, a generator that uses the
+kernel model's sockets through :class:`~netsim.apps.process.Proc`, yields
+simulated delays or events, writes through ``proc.out``/``proc.err`` and
+returns the exit status (an int).
+
+``run_argv(proc)`` dispatches on ``proc.argv[0]`` (``NAME``, ``/bin/NAME``,
+``busybox NAME``/``/bin/busybox NAME``) and returns the applet's generator,
+ready to be run as a process (``kernel.sched.process(gen)``).  When there is
+no such executable it returns the sentinel :data:`NOT_FOUND` instead of a
+generator: the caller (runc, through the daemon) then reports
+``exec: "NAME": executable file not found in $PATH`` (``docker exec``: exit
+126; ``docker run``: exit 127), as ``errors_run.json``/``exec_misc.json``
+record.  Inside ``sh -c``, an unknown command is ``sh: NAME: not found``
+(exit 127) instead.
+
+Notes on this build, from the recordings:
+
+- ``wget -T`` crashes (exit 139, SIGSEGV, no output): Debian builds 1.35
+  without ``FEATURE_WGET_TIMEOUT`` and getopt32 writes the value through a
+  NULL pointer (``http_wget_user_network``).
+- Name lookups go through :mod:`netsim.apps.libc`; ``nslookup`` has its own
+  resolver (busybox's ``FEATURE_NSLOOKUP_BIG``).
+- ``httpd`` without ``-f`` and ``nc -l`` run as a background process started
+  with ``kernel.sched.process`` (httpd daemonizes; the applet returns 0).
+"""
+from __future__ import annotations
+
+from . import coreutils, net, sh
+
+
+class _NotFound:
+    """No such executable in the image (``$PATH`` is /bin in busybox)."""
+
+    def __repr__(self) -> str:
+        return "NOT_FOUND"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+NOT_FOUND = _NotFound()
+
+
+def _lazy(module: str, func: str):
+    def main(proc):
+        import importlib
+        mod = importlib.import_module(f"{__name__}.{module}")
+        return (yield from getattr(mod, func)(proc))
+    main.__name__ = func
+    return main
+
+
+PROGRAMS: dict = {
+    "sh": sh.sh_main, "ash": sh.sh_main,
+    "cat": coreutils.cat_main, "echo": coreutils.echo_main, "env": coreutils.env_main,
+    "printenv": coreutils.printenv_main, "sleep": coreutils.sleep_main,
+    "true": coreutils.true_main, "false": coreutils.false_main, "id": coreutils.id_main,
+    "whoami": coreutils.whoami_main, "uname": coreutils.uname_main, "pwd": coreutils.pwd_main,
+    "hostname": coreutils.hostname_main, "ls": coreutils.ls_main, "mkdir": coreutils.mkdir_main,
+    "touch": coreutils.touch_main, "rm": coreutils.rm_main, "grep": coreutils.grep_main,
+    "sort": coreutils.sort_main, "head": coreutils.head_main, "wc": coreutils.wc_main,
+    "ps": coreutils.ps_main,
+    "ip": net.ip_main, "ifconfig": net.ifconfig_main, "route": net.route_main,
+    "netstat": net.netstat_main, "arp": net.arp_main,
+    "ping": _lazy("ping", "ping_main"),
+    "nslookup": _lazy("nslookup", "nslookup_main"),
+    "wget": _lazy("wget", "wget_main"),
+    "httpd": _lazy("httpd", "httpd_main"),
+    "nc": _lazy("nc", "nc_main"),
+}
+
+BIN_DIRS = ("/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/")
+
+
+def lookup(argv: list[str]):
+    """``(main, argv)`` for a command line, or ``(None, argv)``."""
+    if not argv:
+        return None, argv
+    name = argv[0]
+    for d in BIN_DIRS:
+        if name.startswith(d) and "/" not in name[len(d):]:
+            name = name[len(d):]
+            break
+    if name == "busybox":
+        if len(argv) < 2:
+            return None, argv
+        return lookup(argv[1:])
+    if "/" in name:
+        return None, argv
+    main = PROGRAMS.get(name)
+    return main, [name] + list(argv[1:])
+
+
+def run_argv(proc):
+    """The generator running ``proc.argv``, or :data:`NOT_FOUND`."""
+    main, argv = lookup(proc.argv)
+    if main is None:
+        return NOT_FOUND
+    proc.argv = argv
+    return main(proc)
+
+
+__all__ = ["PROGRAMS", "NOT_FOUND", "run_argv", "lookup"]

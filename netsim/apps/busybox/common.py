@@ -1,0 +1,123 @@
+"""Helpers shared by the applets: option parsing, sub-processes, errno texts."""
+from __future__ import annotations
+
+import dataclasses
+
+from ...kernel.socket import SocketError
+
+VERSION = "BusyBox v1.35.0 (Debian 1:1.35.0-4+b3) multi-call binary."
+
+ERRNO_TEXT = dict(SocketError.TEXT)
+ERRNO_TEXT.update({
+    "EHOSTUNREACH": "No route to host",
+    "ENOENT": "No such file or directory",
+    "EISDIR": "Is a directory",
+    "EEXIST": "File exists",
+    "ENOTDIR": "Not a directory",
+})
+
+
+class UsageError(Exception):
+    """Bad options: the applet prints busybox's usage text and exits 1."""
+
+
+def getopt(proc, spec: str, argv: list[str], permute: bool = True):
+    """busybox ``getopt32``: ``spec`` like ``"c:W:q"``; ``+`` after ``:``
+    is accepted and ignored.  Returns ``(opts, operands)`` where ``opts``
+    maps a letter to its last argument, or to a count for flags."""
+    takes = {}
+    i = 0
+    while i < len(spec):
+        c = spec[i]
+        i += 1
+        arg = False
+        while i < len(spec) and spec[i] in ":+":
+            arg = arg or spec[i] == ":"
+            i += 1
+        takes[c] = arg
+    opts: dict[str, object] = {}
+    operands: list[str] = []
+    args = list(argv)
+    j = 0
+    while j < len(args):
+        a = args[j]
+        j += 1
+        if a == "--":
+            operands += args[j:]
+            break
+        if not a.startswith("-") or a == "-":
+            operands.append(a)
+            if not permute:
+                operands += args[j:]
+                break
+            continue
+        k = 1
+        while k < len(a):
+            c = a[k]
+            k += 1
+            if c not in takes:
+                proc.err(f"{proc.argv[0].rsplit('/', 1)[-1]}: invalid option -- '{c}'\n")
+                raise UsageError(c)
+            if takes[c]:
+                if k < len(a):
+                    opts[c] = a[k:]
+                elif j < len(args):
+                    opts[c] = args[j]
+                    j += 1
+                else:
+                    proc.err(f"{proc.argv[0].rsplit('/', 1)[-1]}: option requires an argument -- '{c}'\n")
+                    raise UsageError(c)
+                break
+            opts[c] = int(opts.get(c, 0)) + 1
+    return opts, operands
+
+
+def usage(proc, name: str, text: str = "") -> int:
+    proc.err(f"{VERSION}\n\nUsage: {name} {text}\n".rstrip(" \n") + "\n")
+    return 1
+
+
+def subproc(proc, argv: list[str], stdin: str | None = None, on_output=None, env=None):
+    """A child process: same namespaces and files, its own argv and streams."""
+    return dataclasses.replace(
+        proc, argv=list(argv), stdout=[], stderr=[],
+        stdin=proc.stdin if stdin is None else stdin,
+        env=dict(proc.env if env is None else env),
+        on_output=on_output, killed_by=None)
+
+
+def read_file(proc, path: str):
+    """Contents of ``path`` as programs see it (the procfs overlays the fs)."""
+    from .procfs import proc_read
+    text = proc_read(proc, path)
+    if text is not None:
+        return text
+    return proc.fs.read(Filesystem_path(proc, path))
+
+
+def Filesystem_path(proc, path: str) -> str:
+    from ...fs import Filesystem
+    return Filesystem.norm(path, proc.cwd or "/")
+
+
+def fmt_ip_hex(ip: str) -> str:
+    """An IPv4 address as /proc/net shows it: little-endian hex."""
+    parts = [int(x) for x in ip.split(".")]
+    return "".join(f"{b:02X}" for b in reversed(parts))
+
+
+def program(fn):
+    """Make ``fn`` a generator program even if it never waits."""
+    import functools
+    import inspect
+    if inspect.isgeneratorfunction(fn):
+        return fn
+
+    @functools.wraps(fn)
+    def main(proc):
+        result = fn(proc)
+        if inspect.isgenerator(result):
+            result = yield from result
+        return result
+        yield  # pragma: no cover
+    return main

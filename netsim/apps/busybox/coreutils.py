@@ -1,0 +1,460 @@
+"""Small file and process applets: cat, echo, env, hostname, ls, grep…"""
+from __future__ import annotations
+
+import re
+
+from .. import libc
+from .common import UsageError, getopt, read_file, usage
+
+UNAME = {"s": "Linux", "n": None, "r": "5.10.0-netsim", "v": "#1 SMP Debian 5.10.0",
+         "m": "x86_64", "o": "GNU/Linux"}
+
+
+def _name(proc) -> str:
+    return proc.argv[0].rsplit("/", 1)[-1]
+
+
+def _ferr(exc) -> str:
+    if isinstance(exc, IsADirectoryError):
+        return "Is a directory"
+    if isinstance(exc, FileExistsError):
+        return "File exists"
+    return "No such file or directory"
+
+
+def _inputs(proc, args):
+    """Yield ``(name, text or exception)`` for file operands ("-" is stdin)."""
+    for a in args or ["-"]:
+        if a == "-":
+            yield a, proc.stdin
+            continue
+        try:
+            yield a, read_file(proc, a)
+        except (FileNotFoundError, IsADirectoryError) as e:
+            yield a, e
+
+
+def cat_main(proc):
+    rc = 0
+    for name, text in _inputs(proc, [a for a in proc.argv[1:] if not (a.startswith("-") and a != "-")]):
+        if isinstance(text, Exception):
+            if isinstance(text, IsADirectoryError):
+                proc.err("cat: read error: Is a directory\n")
+            else:
+                proc.err(f"cat: can't open '{name}': No such file or directory\n")
+            rc = 1
+            continue
+        proc.out(text)
+    return rc
+    yield
+
+
+def echo_text(args: list[str]) -> str:
+    newline = True
+    escapes = False
+    while args and re.fullmatch(r"-[neE]+", args[0]):
+        for c in args[0][1:]:
+            if c == "n":
+                newline = False
+            elif c == "e":
+                escapes = True
+            else:
+                escapes = False
+        args = args[1:]
+    text = " ".join(args)
+    if escapes:
+        text, _, _ = text.partition("\\c") if "\\c" in text else (text, "", "")
+        text = (text.replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\"))
+    return text + ("\n" if newline else "")
+
+
+def echo_main(proc):
+    proc.out(echo_text(proc.argv[1:]))
+    return 0
+    yield
+
+
+def true_main(proc):
+    return 0
+    yield
+
+
+def false_main(proc):
+    return 1
+    yield
+
+
+def env_main(proc):
+    args = proc.argv[1:]
+    if args and args[0] not in ("-", "-i") and not "=" in args[0] and not args[0].startswith("-"):
+        from . import run_argv, NOT_FOUND
+        from .common import subproc
+        child = subproc(proc, args, on_output=lambda s, t: (proc.out if s == "stdout" else proc.err)(t))
+        gen = run_argv(child)
+        if gen is NOT_FOUND:
+            proc.err(f"env: can't execute '{args[0]}': No such file or directory\n")
+            return 127
+        return (yield from gen)
+    proc.out("".join(f"{k}={v}\n" for k, v in proc.env.items()))
+    return 0
+
+
+def printenv_main(proc):
+    names = proc.argv[1:]
+    if not names:
+        proc.out("".join(f"{k}={v}\n" for k, v in proc.env.items()))
+        return 0
+    rc = 0
+    for n in names:
+        if n in proc.env:
+            proc.out(proc.env[n] + "\n")
+        else:
+            rc = 1
+    return rc
+    yield
+
+
+def _duration(text: str) -> float | None:
+    m = re.fullmatch(r"(\d+(?:\.\d*)?|\.\d+)([smhd]?)", text)
+    if not m:
+        return None
+    return float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
+
+
+def sleep_main(proc):
+    args = proc.argv[1:]
+    if not args:
+        return usage(proc, "sleep", "[N]...")
+    total = 0.0
+    for a in args:
+        d = _duration(a)
+        if d is None:
+            proc.err(f"sleep: invalid number '{a}'\n")
+            return 1
+        total += d
+    yield total
+    return 0
+
+
+def id_main(proc):
+    try:
+        opts, _ = getopt(proc, "ugnrG", proc.argv[1:])
+    except UsageError:
+        return usage(proc, "id", "[-ugGnr] [USER]")
+    if opts.get("u") or opts.get("g"):
+        proc.out("root\n" if opts.get("n") else "0\n")
+    elif opts.get("G"):
+        proc.out("root 10(wheel)\n" if opts.get("n") else "0 10\n")
+    else:
+        proc.out("uid=0(root) gid=0(root) groups=0(root),10(wheel)\n")
+    return 0
+    yield
+
+
+def whoami_main(proc):
+    proc.out("root\n")
+    return 0
+    yield
+
+
+def pwd_main(proc):
+    proc.out((proc.cwd or "/") + "\n")
+    return 0
+    yield
+
+
+def uname_main(proc):
+    try:
+        opts, _ = getopt(proc, "asnrvmpio", proc.argv[1:])
+    except UsageError:
+        return usage(proc, "uname", "[-amnrspvio]")
+    vals = dict(UNAME, n=proc.hostname)
+    if opts.get("a"):
+        order = "snrvmo"
+    else:
+        order = "".join(c for c in "snrvmo" if opts.get(c)) or "s"
+    proc.out(" ".join(vals[c] for c in order) + "\n")
+    return 0
+    yield
+
+
+def hostname_main(proc):
+    try:
+        opts, args = getopt(proc, "dfisF:v", proc.argv[1:])
+    except UsageError:
+        return usage(proc, "hostname", "[-sfid] [HOSTNAME | -F FILE]")
+    name = proc.hostname
+    if opts.get("d") or opts.get("f") or opts.get("i"):
+        ent = yield from libc.gethostbyname(proc, name)
+        if not isinstance(ent, libc.HostEnt):
+            proc.err(f"hostname: {name}: {libc.HSTRERROR.get(ent, 'Unknown host')}\n")
+            return 1
+        if opts.get("f"):
+            proc.out(ent.name + "\n")
+        elif opts.get("s"):
+            proc.out(ent.name.split(".")[0] + "\n")
+        elif opts.get("d"):
+            if "." in ent.name:
+                proc.out(ent.name.split(".", 1)[1] + "\n")
+        else:
+            proc.out(" ".join(ent.addrs) + "\n")
+        return 0
+    if opts.get("s"):
+        proc.out(name.split(".")[0] + "\n")
+        return 0
+    if args or opts.get("F"):
+        proc.err("hostname: sethostname: Operation not permitted\n")
+        return 1
+    proc.out(name + "\n")
+    return 0
+
+
+def ls_main(proc):
+    try:
+        opts, args = getopt(proc, "1alAhdF", proc.argv[1:])
+    except UsageError:
+        return usage(proc, "ls", "[-1AaCxdLHRFplinshrSXvctu] [-w WIDTH] [FILE]...")
+    fs = proc.fs
+    rc = 0
+    outs = []
+    targets = args or ["."]
+    for t in targets:
+        path = fs.norm(t, proc.cwd or "/")
+        if fs.is_dir(path) and not opts.get("d"):
+            names = fs.listdir(path)
+            if opts.get("a"):
+                names = [".", ".."] + names
+            outs.append((t, names))
+        elif fs.exists(path):
+            outs.append((None, [t]))
+        else:
+            proc.err(f"ls: {t}: No such file or directory\n")
+            rc = 1
+    multi = len(targets) > 1
+    text = ""
+    for i, (t, names) in enumerate(outs):
+        if multi and t is not None:
+            text += ("\n" if i else "") + f"{t}:\n"
+        text += "".join(n + "\n" for n in names)
+    proc.out(text)
+    return rc
+    yield
+
+
+def mkdir_main(proc):
+    try:
+        opts, args = getopt(proc, "pm:", proc.argv[1:])
+    except UsageError:
+        return usage(proc, "mkdir", "[-m MODE] [-p] DIRECTORY...")
+    rc = 0
+    for a in args:
+        try:
+            proc.fs.mkdir(proc.fs.norm(a, proc.cwd or "/"), parents=bool(opts.get("p")))
+        except (FileExistsError, FileNotFoundError) as e:
+            proc.err(f"mkdir: can't create directory '{a}': {_ferr(e)}\n")
+            rc = 1
+    return rc
+    yield
+
+
+def touch_main(proc):
+    try:
+        opts, args = getopt(proc, "cam", proc.argv[1:])
+    except UsageError:
+        return usage(proc, "touch", "[-c] [-d DATE] [-t DATE] [-r FILE] FILE...")
+    rc = 0
+    for a in args:
+        path = proc.fs.norm(a, proc.cwd or "/")
+        if proc.fs.exists(path):
+            continue
+        if opts.get("c"):
+            continue
+        try:
+            proc.fs.write(path, "")
+        except (FileNotFoundError, IsADirectoryError) as e:
+            proc.err(f"touch: {a}: {_ferr(e)}\n")
+            rc = 1
+    return rc
+    yield
+
+
+def rm_main(proc):
+    try:
+        opts, args = getopt(proc, "rRfi", proc.argv[1:])
+    except UsageError:
+        return usage(proc, "rm", "[-irf] FILE...")
+    rc = 0
+    fs = proc.fs
+    for a in args:
+        path = fs.norm(a, proc.cwd or "/")
+        if path in fs.dirs:
+            if not (opts.get("r") or opts.get("R")):
+                proc.err(f"rm: '{a}' is a directory\n")
+                rc = 1
+                continue
+            prefix = path.rstrip("/") + "/"
+            for f in [f for f in fs.files if f.startswith(prefix)]:
+                del fs.files[f]
+            fs.dirs = {d for d in fs.dirs if not (d == path or d.startswith(prefix))}
+            continue
+        try:
+            fs.remove(path)
+        except FileNotFoundError:
+            if not opts.get("f"):
+                proc.err(f"rm: can't remove '{a}': No such file or directory\n")
+                rc = 1
+    return rc
+    yield
+
+
+def grep_main(proc):
+    try:
+        opts, args = getopt(proc, "vicqlnEFHhoe:sw", proc.argv[1:])
+    except UsageError:
+        return usage(proc, "grep", "[-HhnlLoqvsrRiwFE] [-m N] [-A|B|C N] { PATTERN | -e PATTERN... | -f FILE... } [FILE]...")
+    if "e" in opts:
+        pattern = opts["e"]
+    elif args:
+        pattern, args = args[0], args[1:]
+    else:
+        return usage(proc, "grep", "[-HhnlLoqvsrRiwFE] { PATTERN | -e PATTERN } [FILE]...")
+    flags = re.I if opts.get("i") else 0
+    if opts.get("F"):
+        rx = re.compile(re.escape(pattern), flags)
+    else:
+        pat = pattern if opts.get("E") else _bre_to_ere(pattern)
+        if opts.get("w"):
+            pat = rf"\b(?:{pat})\b"
+        rx = re.compile(pat, flags)
+    show_name = (len(args) > 1 and not opts.get("h")) or opts.get("H")
+    found = False
+    rc_err = False
+    out = ""
+    for name, text in _inputs(proc, args):
+        if isinstance(text, Exception):
+            if not opts.get("s"):
+                proc.err(f"grep: {name}: {_ferr(text)}\n")
+            rc_err = True
+            continue
+        count = 0
+        for n, line in enumerate(text.splitlines(), 1):
+            hit = bool(rx.search(line)) != bool(opts.get("v"))
+            if not hit:
+                continue
+            found = True
+            count += 1
+            if opts.get("q") or opts.get("c") or opts.get("l"):
+                continue
+            prefix = (f"{'(standard input)' if name == '-' else name}:" if show_name else "") + \
+                (f"{n}:" if opts.get("n") else "")
+            if opts.get("o") and not opts.get("v"):
+                out += "".join(prefix + m.group(0) + "\n" for m in rx.finditer(line))
+            else:
+                out += prefix + line + "\n"
+        if opts.get("c"):
+            out += (f"{name}:" if show_name else "") + f"{count}\n"
+        elif opts.get("l") and count:
+            out += f"{'(standard input)' if name == '-' else name}\n"
+    if opts.get("q"):
+        return 0 if found else (2 if rc_err else 1)
+    proc.out(out)
+    return 2 if rc_err and not found else (0 if found else 1)
+    yield
+
+
+def _bre_to_ere(p: str) -> str:
+    """POSIX basic regex → Python: ``\\(`` ``\\)`` ``\\{`` ``\\|`` are operators,
+    bare ``( ) { } | + ?`` are literals."""
+    out = ""
+    i = 0
+    while i < len(p):
+        c = p[i]
+        if c == "\\" and i + 1 < len(p):
+            n = p[i + 1]
+            out += n if n in "(){}|+?" else "\\" + n
+            i += 2
+            continue
+        out += "\\" + c if c in "(){}|+?" else c
+        i += 1
+    return out
+
+
+def sort_main(proc):
+    try:
+        opts, args = getopt(proc, "rnu", proc.argv[1:])
+    except UsageError:
+        return usage(proc, "sort", "[-nru] [FILE]...")
+    lines = []
+    for name, text in _inputs(proc, args):
+        if isinstance(text, Exception):
+            proc.err(f"sort: can't open '{name}': {_ferr(text)}\n")
+            return 2
+        lines += text.splitlines()
+    if opts.get("n"):
+        def key(s):
+            m = re.match(r"\s*(-?\d+(?:\.\d+)?)", s)
+            return (float(m.group(1)) if m else 0.0, s)
+        lines.sort(key=key)
+    else:
+        lines.sort()
+    if opts.get("r"):
+        lines.reverse()
+    if opts.get("u"):
+        seen, uniq = set(), []
+        for ln in lines:
+            if ln not in seen:
+                seen.add(ln)
+                uniq.append(ln)
+        lines = uniq
+    proc.out("".join(ln + "\n" for ln in lines))
+    return 0
+    yield
+
+
+def head_main(proc):
+    args = proc.argv[1:]
+    n = 10
+    if args and re.fullmatch(r"-\d+", args[0]):
+        n, args = int(args[0][1:]), args[1:]
+    try:
+        opts, args = getopt(proc, "n:", args)
+    except UsageError:
+        return usage(proc, "head", "[OPTIONS] [FILE]...")
+    if "n" in opts:
+        n = int(opts["n"])
+    rc = 0
+    for name, text in _inputs(proc, args):
+        if isinstance(text, Exception):
+            proc.err(f"head: can't open '{name}': {_ferr(text)}\n")
+            rc = 1
+            continue
+        proc.out("".join(text.splitlines(keepends=True)[:n]))
+    return rc
+    yield
+
+
+def wc_main(proc):
+    try:
+        opts, args = getopt(proc, "lwc", proc.argv[1:])
+    except UsageError:
+        return usage(proc, "wc", "[-clw] [FILE]...")
+    for name, text in _inputs(proc, args):
+        if isinstance(text, Exception):
+            proc.err(f"wc: {name}: {_ferr(text)}\n")
+            return 1
+        counts = {"l": text.count("\n"), "w": len(text.split()), "c": len(text.encode())}
+        sel = [c for c in "lwc" if opts.get(c)] or ["l", "w", "c"]
+        if len(sel) == 1:
+            line = str(counts[sel[0]])
+        else:
+            line = " ".join(f"{counts[c]:>9}" for c in sel)
+        proc.out(line + ("" if name == "-" else f" {name}") + "\n")
+    return 0
+    yield
+
+
+def ps_main(proc):
+    proc.out("PID   USER     COMMAND\n")
+    proc.out(f"{proc.pid:5d} root     {' '.join(proc.argv)}\n")
+    return 0
+    yield

@@ -1,0 +1,436 @@
+"""A small ``sh -c``: lists (``;`` ``&&`` ``||``), pipelines, redirections,
+quoting, ``$VAR`` ``$?`` ``$(cmd)`` expansion and the builtins programs in
+these scenarios use (``exit``, ``echo``, ``cd``, ``export``, ``:``…).
+
+Pipelines run their stages one after another, each stage's output being the
+next one's input: enough for ``echo x | nc`` and ``cmd | grep | sort``.
+"""
+from __future__ import annotations
+
+import re
+
+from .common import subproc
+
+OPS = ("&&", "||", ";;", ">>", "2>&1", ">&2", "1>&2", "2>", "&", "|", ";", ">", "<", "\n")
+
+
+class ShSyntaxError(Exception):
+    pass
+
+
+class Word:
+    """A shell word: parts of (text, quoted) to expand later."""
+
+    def __init__(self):
+        self.parts: list[tuple[str, str]] = []   # (kind, text): lit | sq | dq | var | cmd
+
+    def __repr__(self):
+        return f"Word({self.parts})"
+
+
+def tokenize(src: str) -> list:
+    toks: list = []
+    i, n = 0, len(src)
+    word: Word | None = None
+
+    def flush():
+        nonlocal word
+        if word is not None:
+            toks.append(word)
+            word = None
+
+    while i < n:
+        c = src[i]
+        if c in " \t":
+            flush()
+            i += 1
+            continue
+        if c == "#" and word is None:
+            while i < n and src[i] != "\n":
+                i += 1
+            continue
+        op = next((o for o in OPS if src.startswith(o, i)), None)
+        if op is not None and not (op in ("2>", "2>&1") and word is not None):
+            flush()
+            toks.append(("op", ";" if op == "\n" else op))
+            i += len(op)
+            continue
+        if word is None:
+            word = Word()
+        if c == "'":
+            j = src.find("'", i + 1)
+            if j < 0:
+                raise ShSyntaxError("unterminated quoted string")
+            word.parts.append(("sq", src[i + 1:j]))
+            i = j + 1
+        elif c == '"':
+            i += 1
+            buf = ""
+            while i < n and src[i] != '"':
+                if src[i] == "\\" and i + 1 < n and src[i + 1] in '"\\$`':
+                    buf += src[i + 1]
+                    i += 2
+                elif src[i] == "$":
+                    if buf:
+                        word.parts.append(("dq", buf))
+                        buf = ""
+                    i = _dollar(src, i, word, quoted=True)
+                else:
+                    buf += src[i]
+                    i += 1
+            if i >= n:
+                raise ShSyntaxError("unterminated quoted string")
+            word.parts.append(("dq", buf))
+            i += 1
+        elif c == "\\" and i + 1 < n:
+            word.parts.append(("sq", src[i + 1]))
+            i += 2
+        elif c == "$":
+            i = _dollar(src, i, word, quoted=False)
+        else:
+            j = i
+            while j < n and src[j] not in " \t'\"\\$" and not any(src.startswith(o, j) for o in OPS if o not in ("2>", "2>&1")):
+                j += 1
+            word.parts.append(("lit", src[i:j]))
+            i = j
+    flush()
+    return toks
+
+
+def _dollar(src, i, word, quoted):
+    n = len(src)
+    if src.startswith("$(", i):
+        depth, j = 1, i + 2
+        while j < n and depth:
+            if src[j] == "(":
+                depth += 1
+            elif src[j] == ")":
+                depth -= 1
+            j += 1
+        word.parts.append(("cmdq" if quoted else "cmd", src[i + 2:j - 1]))
+        return j
+    if src.startswith("${", i):
+        j = src.find("}", i)
+        word.parts.append(("varq" if quoted else "var", src[i + 2:j]))
+        return j + 1
+    m = re.match(r"[A-Za-z_][A-Za-z0-9_]*|[?$#0-9!]", src[i + 1:])
+    if not m:
+        word.parts.append(("dq" if quoted else "lit", "$"))
+        return i + 1
+    word.parts.append(("varq" if quoted else "var", m.group(0)))
+    return i + 1 + len(m.group(0))
+
+
+# -- parsing: list := pipeline ((&&|'||'|;) pipeline)* ------------------------
+
+def parse(toks):
+    items, i = [], 0
+    pending_op = None
+    while i < len(toks):
+        cmds, i = _pipeline(toks, i)
+        if cmds:
+            items.append((pending_op, cmds))
+        elif pending_op in ("&&", "||", "|"):
+            raise ShSyntaxError("unexpected")
+        if i < len(toks):
+            op = toks[i][1]
+            if op == "&":
+                op = ";"
+            pending_op = op
+            i += 1
+    return items
+
+
+def _pipeline(toks, i):
+    cmds = []
+    while True:
+        cmd = {"words": [], "redirs": []}
+        while i < len(toks):
+            t = toks[i]
+            if isinstance(t, Word):
+                cmd["words"].append(t)
+                i += 1
+            elif t[1] in (">", ">>", "<", "2>"):
+                if i + 1 >= len(toks) or not isinstance(toks[i + 1], Word):
+                    raise ShSyntaxError(f"unexpected {'newline' if i + 1 >= len(toks) else toks[i + 1][1]}")
+                cmd["redirs"].append((t[1], toks[i + 1]))
+                i += 2
+            elif t[1] in (">&2", "1>&2", "2>&1"):
+                cmd["redirs"].append((t[1], None))
+                i += 1
+            else:
+                break
+        cmds.append(cmd)
+        if i < len(toks) and toks[i] == ("op", "|"):
+            i += 1
+            continue
+        break
+    if len(cmds) == 1 and not cmds[0]["words"] and not cmds[0]["redirs"]:
+        return [], i
+    return cmds, i
+
+
+class Shell:
+    def __init__(self, proc):
+        self.proc = proc
+        self.vars = dict(proc.env)
+        self.status = 0
+
+    # expansion
+    def expand(self, word: Word):
+        """Expand one word into a list of fields (unquoted expansions split)."""
+        fields: list[str] = []
+        cur = ""
+        have = False
+        for kind, text in word.parts:
+            if kind in ("lit", "sq", "dq"):
+                cur += text
+                have = True
+            elif kind in ("var", "varq", "cmd", "cmdq"):
+                if kind.startswith("var"):
+                    val = self._var(text)
+                else:
+                    val = yield from self._capture(text)
+                    val = val.rstrip("\n")
+                if kind.endswith("q"):
+                    cur += val
+                    have = True
+                else:
+                    pieces = val.split()
+                    if not pieces:
+                        continue
+                    if val[:1].isspace() and (cur or have):
+                        fields.append(cur)
+                        cur, have = "", False
+                    cur += pieces[0]
+                    for p in pieces[1:]:
+                        fields.append(cur)
+                        cur = p
+                    have = True
+                    if val[-1:].isspace():
+                        fields.append(cur)
+                        cur, have = "", False
+        if cur or have:
+            fields.append(cur)
+        return fields
+
+    def _var(self, name):
+        if name == "?":
+            return str(self.status)
+        if name == "$":
+            return str(self.proc.pid)
+        if name == "#":
+            return "0"
+        if name == "0":
+            return "sh"
+        return self.vars.get(name, "")
+
+    def _capture(self, src):
+        buf: list[str] = []
+
+        def hook(stream, text):
+            if stream == "stdout":
+                buf.append(text)
+            else:
+                self.proc.err(text)
+        child = subproc(self.proc, ["sh", "-c", src], on_output=hook, env=self.vars)
+        sub = Shell(child)
+        sub.vars = dict(self.vars)
+        st = yield from sub.run(src)
+        self.status = st
+        return "".join(buf)
+
+    # execution
+    def run(self, src: str):
+        try:
+            items = parse(tokenize(src))
+        except ShSyntaxError as e:
+            self.proc.err(f"sh: syntax error: {e}\n")
+            return 2
+        try:
+            for op, cmds in items:
+                if op == "&&" and self.status != 0:
+                    continue
+                if op == "||" and self.status == 0:
+                    continue
+                self.status = yield from self.pipeline(cmds)
+        except _Exit as e:
+            return e.code
+        return self.status
+
+    def pipeline(self, cmds):
+        data = None
+        status = 0
+        for k, cmd in enumerate(cmds):
+            last = k == len(cmds) - 1
+            collected: list[str] | None = None if last else []
+            status = yield from self.command(cmd, stdin=data, collect=collected)
+            if not last:
+                data = "".join(collected)
+        return status
+
+    def command(self, cmd, stdin, collect):
+        argv = []
+        for w in cmd["words"]:
+            argv += (yield from self.expand(w))
+        # assignments
+        assigns = {}
+        while argv and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", argv[0]):
+            k, _, v = argv.pop(0).partition("=")
+            assigns[k] = v
+        if not argv:
+            self.vars.update(assigns)
+            return 0
+        out_target = None  # (path, append) or "stderr"
+        err_target = None
+        for op, w in cmd["redirs"]:
+            if op in (">", ">>", "2>"):
+                target = (yield from self.expand(w))
+                path = target[0] if target else ""
+                fpath = self.proc.fs.norm(path, self.proc.cwd or "/")
+                if path == "/dev/null":
+                    spec = ("null", False)
+                else:
+                    try:
+                        if op == ">>":
+                            self.proc.fs.write(fpath, "", append=True)
+                        else:
+                            self.proc.fs.write(fpath, "")
+                    except (FileNotFoundError, IsADirectoryError) as e:
+                        why = "Is a directory" if isinstance(e, IsADirectoryError) else "nonexistent directory"
+                        self.proc.err(f"sh: can't create {path}: {why}\n")
+                        return 1
+                    spec = (fpath, True)
+                if op == "2>":
+                    err_target = spec
+                else:
+                    out_target = spec
+            elif op == "<":
+                target = (yield from self.expand(w))
+                try:
+                    stdin = self.proc.fs.read(self.proc.fs.norm(target[0], self.proc.cwd or "/"))
+                except (FileNotFoundError, IsADirectoryError):
+                    self.proc.err(f"sh: can't open {target[0]}: no such file\n")
+                    return 1
+            elif op in (">&2", "1>&2"):
+                out_target = "stderr"
+            elif op == "2>&1":
+                err_target = out_target or "stdout"
+
+        proc = self.proc
+        fs = proc.fs
+
+        def write(target, default, text):
+            if target is None:
+                if default == "collect":
+                    collect.append(text)
+                elif default == "stdout":
+                    proc.out(text)
+                else:
+                    proc.err(text)
+            elif target == "stderr":
+                proc.err(text)
+            elif target == "stdout":
+                write(None, "collect" if collect is not None else "stdout", text)
+            elif target[0] == "null":
+                pass
+            else:
+                fs.write(target[0], text, append=True)
+
+        def hook(stream, text):
+            if stream == "stdout":
+                write(out_target, "collect" if collect is not None else "stdout", text)
+            else:
+                write(err_target, "stderr", text)
+
+        env = dict(self.vars)
+        env.update(assigns)
+        name = argv[0]
+        builtin = BUILTINS.get(name)
+        child = subproc(proc, argv, stdin=stdin if stdin is not None else "", on_output=hook, env=env)
+        if builtin is not None:
+            return (yield from builtin(self, child))
+        from . import NOT_FOUND, run_argv
+        gen = run_argv(child)
+        if gen is NOT_FOUND:
+            proc.err(f"sh: {name}: not found\n")
+            return 127
+        return (yield from gen)
+
+
+class _Exit(Exception):
+    def __init__(self, code):
+        self.code = code
+
+
+def _b_exit(sh, child):
+    args = child.argv[1:]
+    if args and not re.fullmatch(r"-?\d+", args[0]):
+        child.err(f"sh: exit: Illegal number: {args[0]}\n")
+        raise _Exit(2)
+    raise _Exit(int(args[0]) & 0xFF if args else sh.status)
+    yield
+
+
+def _b_echo(sh, child):
+    from .coreutils import echo_text
+    child.out(echo_text(child.argv[1:]))
+    return 0
+    yield
+
+
+def _b_cd(sh, child):
+    target = child.argv[1] if len(child.argv) > 1 else sh.vars.get("HOME", "/")
+    path = sh.proc.fs.norm(target, sh.proc.cwd or "/")
+    if not sh.proc.fs.is_dir(path):
+        child.err(f"sh: cd: can't cd to {target}: No such file or directory\n")
+        return 2
+    sh.proc.cwd = path
+    return 0
+    yield
+
+
+def _b_export(sh, child):
+    for a in child.argv[1:]:
+        k, eq, v = a.partition("=")
+        if eq:
+            sh.vars[k] = v
+    return 0
+    yield
+
+
+def _b_true(sh, child):
+    return 0
+    yield
+
+
+def _b_false(sh, child):
+    return 1
+    yield
+
+
+def _b_pwd(sh, child):
+    child.out((sh.proc.cwd or "/") + "\n")
+    return 0
+    yield
+
+
+BUILTINS = {"exit": _b_exit, "echo": _b_echo, "cd": _b_cd, "export": _b_export,
+            ":": _b_true, "true": _b_true, "false": _b_false, "pwd": _b_pwd}
+
+
+def sh_main(proc):
+    args = proc.argv[1:]
+    if args and args[0] == "-c":
+        if len(args) < 2:
+            proc.err("sh: -c requires an argument\n")
+            return 2
+        return (yield from Shell(proc).run(args[1]))
+    if args:
+        try:
+            src = proc.fs.read(proc.fs.norm(args[0], proc.cwd or "/"))
+        except (FileNotFoundError, IsADirectoryError):
+            proc.err(f"sh: can't open '{args[0]}': No such file or directory\n")
+            return 2
+        return (yield from Shell(proc).run(src))
+    return (yield from Shell(proc).run(proc.stdin))

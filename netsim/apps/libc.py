@@ -1,0 +1,224 @@
+"""Name resolution as the busybox binary's C library (glibc, static) does it.
+
+``getaddrinfo``/``gethostbyname`` as busybox calls them:
+
+- a numeric IPv4 address is returned as is, without any lookup;
+- ``/etc/hosts`` is read first (``hosts: files dns``): the first line naming
+  the host (case-insensitive, canonical name or alias) wins;
+- otherwise the stub resolver reads ``/etc/resolv.conf`` (``nameserver``,
+  ``search``/``domain``, ``options ndots:N timeout:N attempts:N``) and asks
+  each name server in turn over UDP port 53.  ``getaddrinfo(AF_UNSPEC)``
+  sends the A and the AAAA query together from one socket and waits for both
+  answers (``gethostbyname`` asks A only); busybox then uses the IPv4 result
+  (``FEATURE_PREFER_IPV4_ADDRESS``).  Candidates follow glibc's ``res_search``:
+  with at least ``ndots`` dots the name is tried as is first, then with each
+  search domain; otherwise the search domains come first.
+
+All of it happens in simulated time through the kernel model's UDP sockets:
+a name server that answers ICMP port unreachable is skipped at once; one that
+does not answer costs ``timeout`` seconds per attempt.
+"""
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+
+from ..kernel.socket import SocketError, UdpSocket
+from ..proto import dns
+
+RES_TIMEOUT = 5
+RES_ATTEMPTS = 2
+RES_MAXNS = 3
+
+
+@dataclass
+class ResolvConf:
+    nameservers: list[str] = field(default_factory=list)
+    search: list[str] = field(default_factory=list)
+    ndots: int = 1
+    timeout: int = RES_TIMEOUT
+    attempts: int = RES_ATTEMPTS
+
+
+@dataclass
+class HostEnt:
+    """What ``gethostbyname`` returns: the canonical name and addresses."""
+    name: str
+    addrs: list[str]
+
+
+# h_errno values (netdb.h) and hstrerror's texts
+HOST_NOT_FOUND, TRY_AGAIN, NO_RECOVERY, NO_DATA = 1, 2, 3, 4
+HSTRERROR = {
+    HOST_NOT_FOUND: "Unknown host",
+    TRY_AGAIN: "Host name lookup failure",
+    NO_RECOVERY: "Unknown server error",
+    NO_DATA: "No address associated with name",
+}
+
+
+def is_ipv4(text: str) -> bool:
+    try:
+        ipaddress.IPv4Address(text)
+        return True
+    except ValueError:
+        return False
+
+
+def inet_aton(text: str) -> str | None:
+    """``inet_aton``'s leniency is not modelled: dotted quads only."""
+    return text if is_ipv4(text) else None
+
+
+def _read(proc, path: str) -> str | None:
+    try:
+        return proc.fs.read(path)
+    except (FileNotFoundError, IsADirectoryError):
+        return None
+
+
+def read_resolv_conf(proc) -> ResolvConf:
+    conf = ResolvConf()
+    text = _read(proc, "/etc/resolv.conf") or ""
+    for line in text.splitlines():
+        words = line.split()
+        if not words or words[0].startswith(("#", ";")):
+            continue
+        key, args = words[0], words[1:]
+        if key == "nameserver" and args and len(conf.nameservers) < RES_MAXNS:
+            if is_ipv4(args[0]):
+                conf.nameservers.append(args[0])
+        elif key == "search":
+            conf.search = args[:6]
+        elif key == "domain" and args:
+            conf.search = [args[0]]
+        elif key == "options":
+            for opt in args:
+                name, _, val = opt.partition(":")
+                if name == "ndots" and val.isdigit():
+                    conf.ndots = min(int(val), 15)
+                elif name == "timeout" and val.isdigit():
+                    conf.timeout = max(1, min(int(val), 30))
+                elif name == "attempts" and val.isdigit():
+                    conf.attempts = max(1, min(int(val), 5))
+    if not conf.nameservers:
+        conf.nameservers = ["127.0.0.1"]
+    return conf
+
+
+def hosts_lookup(proc, name: str) -> HostEnt | None:
+    """The ``files`` NSS backend: the first line that names ``name``."""
+    text = _read(proc, "/etc/hosts") or ""
+    want = name.lower().rstrip(".")
+    for line in text.splitlines():
+        line = line.split("#", 1)[0]
+        words = line.split()
+        if len(words) < 2 or not is_ipv4(words[0]):
+            continue
+        if want in (w.lower() for w in words[1:]):
+            return HostEnt(words[1], [words[0]])
+    return None
+
+
+def candidates(name: str, conf: ResolvConf) -> list[str]:
+    """The names ``res_search`` tries, in order."""
+    if name.endswith("."):
+        return [name.rstrip(".")]
+    dots = name.count(".")
+    searched = [f"{name}.{d}" for d in conf.search if d and d != "."]
+    if dots >= conf.ndots:
+        return [name] + searched
+    return searched + [name]
+
+
+def dns_query(proc, server: str, qname: str, qtypes: tuple[int, ...], timeout: float):
+    """Send one query per type from one socket; a generator returning
+    ``{qtype: Message}`` (possibly partial), or ``"ECONNREFUSED"``/``"ENETUNREACH"``."""
+    sched = proc.kernel.sched
+    sock = UdpSocket(proc.netns)
+    try:
+        ids = {}
+        for qt in qtypes:
+            ident = proc.kernel.rng.randrange(1 << 16)
+            ids[ident] = qt
+            try:
+                sock.sendto(dns.Message(ident, qname, qt).pack(), (server, 53))
+            except SocketError as e:
+                return e.name
+        answers: dict[int, dns.Message] = {}
+        deadline = sched.now + timeout
+        while len(answers) < len(qtypes):
+            left = deadline - sched.now
+            if left <= 0:
+                break
+            got = yield sock.recvfrom(left)
+            if got is None:
+                break
+            if isinstance(got, str):
+                return got
+            data, _src = got
+            try:
+                msg = dns.Message.unpack(data)
+            except Exception:
+                continue
+            if msg.response and msg.id in ids:
+                answers.setdefault(ids[msg.id], msg)
+        return answers
+    finally:
+        sock.close()
+
+
+def dns_lookup(proc, name: str, qtypes=(dns.A, dns.AAAA)):
+    """The stub resolver: a generator returning ``HostEnt`` or an h_errno."""
+    conf = read_resolv_conf(proc)
+    herr = HOST_NOT_FOUND
+    for qname in candidates(name, conf):
+        result = None
+        for _attempt in range(conf.attempts):
+            for server in conf.nameservers:
+                got = yield from dns_query(proc, server, qname, qtypes, conf.timeout)
+                if isinstance(got, str) or not got:
+                    continue          # refused, unreachable or silent: next server
+                a = got.get(dns.A)
+                if a is None or a.rcode == dns.SERVFAIL:
+                    continue
+                result = a
+                break
+            if result is not None:
+                break
+        if result is None:
+            herr = TRY_AGAIN
+            break                     # no server answered: give up the search
+        addrs = [r.data for r in result.answers if r.type == dns.A]
+        if result.rcode == dns.NOERROR and addrs:
+            cname = next((r.data for r in result.answers if r.type == 5), None)
+            return HostEnt(cname or qname, addrs)
+        herr = HOST_NOT_FOUND if result.rcode == dns.NXDOMAIN else NO_DATA
+    return herr
+
+
+def gethostbyname(proc, name: str):
+    """A generator returning ``HostEnt`` or an h_errno (an int)."""
+    if is_ipv4(name):
+        return HostEnt(name, [name])
+    ent = hosts_lookup(proc, name)
+    if ent is not None:
+        return ent
+    if not name:
+        return HOST_NOT_FOUND
+    return (yield from dns_lookup(proc, name, (dns.A,)))
+
+
+def resolve(proc, name: str):
+    """``getaddrinfo(name, AF_UNSPEC)`` as busybox uses it: a generator
+    returning the list of IPv4 addresses, or None when the name does not
+    resolve (busybox then says ``bad address 'NAME'``)."""
+    if is_ipv4(name):
+        return [name]
+    ent = hosts_lookup(proc, name)
+    if ent is not None:
+        return ent.addrs
+    if not name:
+        return None
+    got = yield from dns_lookup(proc, name, (dns.A, dns.AAAA))
+    return got.addrs if isinstance(got, HostEnt) else None
