@@ -25,20 +25,25 @@ EPOCH = 1_795_000_000.0   # simulated wall clock at t=0 (2026-11-18T09:33:20Z)
 
 @dataclass
 class HostConfig:
-    """The simulated host: defaults equal the reference machine's."""
-    hostname: str = "netsim-host"
+    """The simulated host.  Defaults equal the reference machine's
+    (tests/golden/host.json): its hostname, uplink, resolvers and the daemon's
+    ``--dns 127.0.0.1`` option, so the same commands print the same here."""
+    hostname: str = "vm"
     uplink: str = "eth0"
-    uplink_address: str = "10.0.2.15/24"
-    uplink_gateway: str = "10.0.2.2"
-    uplink_mac: str = "52:54:00:12:34:56"
-    resolv_conf: str = "nameserver 10.0.2.3\n"
-    etc_hosts: str = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+    uplink_address: str = "192.0.2.2/24"
+    uplink_gateway: str = "192.0.2.1"
+    uplink_mac: str = "02:fc:00:00:00:01"
+    uplink_mtu: int = 1400
+    resolv_conf: str = "nameserver 10.255.255.53\n"
+    etc_hosts: str = ("127.0.0.1 localhost\n127.0.0.1 runsc\n127.0.0.1 vm\n"
+                      "127.0.0.1 registry-1.docker.io index.docker.io auth.docker.io "
+                      "production.cloudflare.docker.com # netsim-reference-seal\n")
     daemon_dns: list[str] = field(default_factory=lambda: ["127.0.0.1"])
     userland_proxy: bool = True
-    kernel_version: str = "6.1.0-netsim"
+    kernel_version: str = "6.18.44-fc-v595"
     operating_system: str = "Debian GNU/Linux 12 (bookworm)"
     ncpu: int = 2
-    mem_total: int = 25_769_803_776
+    mem_total: int = 25_276_514_304
     engine_version: str = "20.10.24+dfsg1"
 
 
@@ -85,7 +90,7 @@ class Daemon(LifecycleMixin, ConnectMixin):
         from ..fs import Filesystem
         ns = self.osl.host
         ns.set_up(ns.interfaces["lo"])
-        up = Uplink(self.kernel, self.host.uplink, self.host.uplink_mac)
+        up = Uplink(self.kernel, self.host.uplink, self.host.uplink_mac, mtu=self.host.uplink_mtu)
         ns.add_interface(up)
         ns.add_address(up, self.host.uplink_address)
         ns.set_up(up)
