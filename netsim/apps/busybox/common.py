@@ -5,7 +5,7 @@ import dataclasses
 
 from ...kernel.socket import SocketError
 
-VERSION = "BusyBox v1.35.0 (Debian 1:1.35.0-4+b3) multi-call binary."
+VERSION = "BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary."
 
 ERRNO_TEXT = dict(SocketError.TEXT)
 ERRNO_TEXT.update({

@@ -1,174 +1,170 @@
-"""busybox nc (the netcat 1.10 compatible one, ``nc_bloaty.c``).
+"""busybox nc as Debian builds it: the small ``nc.c`` (NC_SERVER, NC_EXTRA;
+not the netcat-1.10 compatible one — ``nc -z`` is an invalid option, as
+``nc_client_server`` records).
 
-Client: connects (``-w`` bounds the connect), sends stdin, then shuts down
-its sending side (FIN) and prints what arrives until the peer closes; with
-``-w`` it gives up after two silent periods.  ``-z`` only connects.
-Refusals are silent unless ``-vv``; other errors need ``-v``.
-Server (``-l -p PORT``): listens on ``[::]:PORT``, accepts one connection and
-does the same exchange.  ``-u`` moves datagrams instead.
+Client: ``create_and_connect_stream_or_die`` (``can't connect to remote host
+(IP): ERR``), then copies stdin to the connection (shutting down the sending
+side at stdin's end) and the connection to stdout until the peer closes.
+``-w SEC`` only bounds the connect/accept (``nc: timed out``).
+Server (``-l [-p PORT]``): listens on ``[::]:PORT`` (netstat ``:::PORT``),
+accepts one connection, closes the listener and does the same copying.
 """
 from __future__ import annotations
 
 from ...kernel import tcp
-from ...kernel.socket import SocketError, UdpSocket
+from ...kernel.socket import SocketError
 from .. import libc
-from .common import ERRNO_TEXT, UsageError, getopt, usage
+from .common import ERRNO_TEXT, VERSION
 
-USAGE = "[OPTIONS] HOST PORT  - connect\nnc [OPTIONS] -l -p PORT [HOST] [PORT]  - listen"
+USAGE = (f"{VERSION}\n\n"
+         "Usage: nc [-iN] [-wN] [-l] [-p PORT] [-f FILE|IPADDR PORT] [-e PROG]\n\n"
+         "Open a pipe to IP:PORT or FILE\n\n"
+         "\t-l\tListen mode, for inbound connects\n"
+         "\t\t(use -ll with -e for persistent server)\n"
+         "\t-p PORT\tLocal port\n"
+         "\t-w SEC\tConnect timeout\n"
+         "\t-i SEC\tDelay interval for lines sent\n"
+         "\t-f FILE\tUse file (ala /dev/ttyS0) instead of network\n"
+         "\t-e PROG\tRun PROG after connect\n")
+
+
+def _usage(proc):
+    proc.err(USAGE)
+    return 1
 
 
 def nc_main(proc):
-    try:
-        opts, args = getopt(proc, "np:s:ubvw:+lkzi:o:", proc.argv[1:])
-    except UsageError:
-        return usage(proc, "nc", USAGE)
-    if len(args) > 2:
-        return usage(proc, "nc", USAGE)
-    verbose = int(opts.get("v", 0))
-    wait = int(opts["w"]) if "w" in opts else None
-    udp = bool(opts.get("u"))
-    lport = int(opts["p"]) if "p" in opts else 0
+    args = proc.argv[1:]
+    listen, lport, wsecs, delay = 0, 0, 0, 0
+    operands = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        i += 1
+        if a == "--":
+            operands += args[i:]
+            break
+        if not a.startswith("-") or a == "-":
+            operands.append(a)
+            continue
+        k = 1
+        while k < len(a):
+            c = a[k]
+            k += 1
+            if c == "l":
+                listen += 1
+                continue
+            if c in "pwife":
+                if k < len(a):
+                    val = a[k:]
+                elif i < len(args):
+                    val = args[i]
+                    i += 1
+                else:
+                    proc.err(f"nc: option requires an argument -- '{c}'\n")
+                    return _usage(proc)
+                try:
+                    if c == "p":
+                        lport = int(val)
+                    elif c == "w":
+                        wsecs = int(val)
+                    elif c == "i":
+                        delay = int(val)
+                    else:
+                        proc.err(f"nc: -{c} is not supported here\n")
+                        return 1
+                except ValueError:
+                    proc.err(f"nc: invalid number '{val}'\n")
+                    return 1
+                break
+            proc.err(f"nc: invalid option -- '{c}'\n")
+            return _usage(proc)
+    if listen:
+        if len(operands) > 1:
+            return _usage(proc)
+    elif not operands or len(operands) > 2:
+        return _usage(proc)
     sched = proc.kernel.sched
-    them = None
-    if args:
-        if len(args) < 2 and not opts.get("l"):
-            return usage(proc, "nc", USAGE)
-        addrs = yield from libc.resolve(proc, args[0])
-        if not addrs:
-            proc.err(f"nc: bad address '{args[0]}'\n")
-            return 1
-        try:
-            them = (addrs[0], int(args[1]) if len(args) > 1 else 0)
-        except ValueError:
-            proc.err(f"nc: bad port '{args[1]}'\n")
-            return 1
+    deadline = sched.now + wsecs if wsecs else None
 
-    if opts.get("l"):
-        if udp:
-            return (yield from _udp_listen(proc, lport, wait))
+    if listen:
+        addr = "0.0.0.0"
+        if operands:
+            addrs = yield from libc.resolve(proc, operands[0])
+            if not addrs:
+                proc.err(f"nc: bad address '{operands[0]}'\n")
+                return 1
+            addr = addrs[0]
         try:
-            lst = tcp.TcpListener(proc.netns, "0.0.0.0", lport)
+            lst = tcp.TcpListener(proc.netns, addr, lport)
         except SocketError as e:
             proc.err(f"nc: bind: {ERRNO_TEXT.get(e.name, e.name)}\n")
             return 1
-        lst.v6 = True
-        if verbose:
-            proc.err(f"listening on [::]:{lport} ...\n")
+        lst.v6 = not operands
         try:
-            conn = yield lst.accept(wait)
+            conn = yield lst.accept(wsecs or None)
         finally:
             lst.close()
         if conn is None:
-            proc.err("nc: timeout\n")
+            proc.err("nc: timed out\n")
             return 1
-        if verbose:
-            proc.err(f"connect to [::ffff:{conn.local[0]}]:{conn.local[1]} from "
-                     f"[::ffff:{conn.remote[0]}]:{conn.remote[1]} ([::ffff:{conn.remote[0]}]:{conn.remote[1]})\n")
-        return (yield from _readwrite(proc, conn, wait))
-
-    if them is None:
-        return usage(proc, "nc", USAGE)
-    dotted = f"{them[0]}:{them[1]}"
-    if udp:
-        sock = UdpSocket(proc.netns)
-        try:
-            sock.bind("0.0.0.0", lport)
-            if proc.stdin:
-                sock.sendto(proc.stdin.encode(), them)
-        except SocketError as e:
-            proc.err(f"nc: {args[0]} ({dotted}): {ERRNO_TEXT.get(e.name, e.name)}\n")
-            return 1
-        if verbose:
-            proc.err(f"{args[0]} ({dotted}) open\n")
-        if opts.get("z"):
-            sock.close()
-            return 0
-        retries = 2
-        while True:
-            got = yield sock.recvfrom(wait)
-            if got is None:
-                if wait is None:
-                    continue
-                retries -= 1
-                if not retries:
-                    break
-                continue
-            if isinstance(got, str):
-                break
-            proc.out(got[0].decode("latin-1"))
-        sock.close()
-        return 0
-
-    ev = tcp.connect(proc.netns, them)
-    if wait is not None and not ev.triggered:
-        got = yield _first(sched, ev, wait)
     else:
-        got = yield ev
-    if got is None or isinstance(got, str):
-        errno = got or "ETIMEDOUT"
+        host = operands[0]
+        port_s = operands[1] if len(operands) > 1 else "0"
+        addrs = yield from libc.resolve(proc, host)
+        if sched.now >= (deadline or float("inf")):
+            proc.err("nc: timed out\n")
+            return 1
+        if not addrs:
+            proc.err(f"nc: bad address '{host}'\n")
+            return 1
+        try:
+            port = int(port_s)
+        except ValueError:
+            proc.err(f"nc: bad port '{port_s}'\n")
+            return 1
+        ev = tcp.connect(proc.netns, (addrs[0], port))
+        if deadline is not None and not ev.triggered:
+            got = yield _first(sched, ev, deadline - sched.now)
+        else:
+            got = yield ev
         if got is None:
-            # abandon the half-open connection as close(fd) does
-            for key, c in list(proc.netns.tcp_conns.items()):
-                if c.connected is ev:
-                    c.state = "CLOSED"
-                    c._drop()
-        if verbose > 1 or (verbose and errno != "ECONNREFUSED"):
-            proc.err(f"nc: {args[0]} ({dotted}): {ERRNO_TEXT.get(errno, errno)}\n")
-        return 1
-    conn = got
-    if verbose:
-        proc.err(f"{args[0]} ({dotted}) open\n")
-    if opts.get("z"):
-        conn.close()
-        return 0
-    return (yield from _readwrite(proc, conn, wait))
+            _abandon(proc.netns, ev)
+            proc.err("nc: timed out\n")
+            return 1
+        if isinstance(got, str):
+            proc.err(f"nc: can't connect to remote host ({addrs[0]}): {ERRNO_TEXT.get(got, got)}\n")
+            return 1
+        conn = got
+    return (yield from _copy(proc, conn, delay))
 
 
 def _first(sched, ev, timeout):
     """An event: ``ev``'s value, or None after ``timeout`` seconds."""
     out = sched.event()
     ev.add_callback(lambda e: out.succeed(e.value))
-    sched.call_later(timeout, out.succeed, None)
+    sched.call_later(max(0.0, timeout), out.succeed, None)
     return out
 
 
-def _readwrite(proc, conn, wait):
+def _abandon(netns, ev):
+    for c in list(netns.tcp_conns.values()):
+        if c.connected is ev:
+            c.state = "CLOSED"
+            c._drop()
+
+
+def _copy(proc, conn, delay):
     if proc.stdin:
         try:
             conn.send(proc.stdin.encode("latin-1", "replace"))
         except SocketError:
             pass
-    conn.close()            # stdin at EOF: shutdown(SHUT_WR)
-    netretry = 2
+        if delay:
+            yield delay
+    conn.close()            # stdin at EOF: shutdown(cfd, SHUT_WR)
     while True:
-        got = yield conn.recv(wait)
-        if got is None:
-            netretry -= 1
-            if not netretry:
-                return 0
-            continue
+        got = yield conn.recv(None)
         if not got or isinstance(got, str):
             return 0
         proc.out(got.decode("latin-1"))
-
-
-def _udp_listen(proc, lport, wait):
-    sock = UdpSocket(proc.netns)
-    try:
-        sock.bind("0.0.0.0", lport)
-    except SocketError as e:
-        proc.err(f"nc: bind: {ERRNO_TEXT.get(e.name, e.name)}\n")
-        return 1
-    sock.v6 = True
-    try:
-        got = yield sock.recvfrom(wait)
-        if got is None:
-            proc.err("nc: timeout\n")
-            return 1
-        while got is not None:
-            if not isinstance(got, str):
-                proc.out(got[0].decode("latin-1"))
-            got = yield sock.recvfrom(wait)
-        return 0
-    finally:
-        sock.close()

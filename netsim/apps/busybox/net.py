@@ -191,7 +191,12 @@ def ip_main(proc):
             line = f"{e.ip} dev {e.dev.name} "
             if e.mac:
                 line += f"lladdr {e.mac}"
-            line += f" {state}"
+            # ``ip neigh`` statistics as the reference kernel reports them:
+            # ref, used/confirmed/updated seconds, probes (4 once resolved
+            # by our own solicitation, 0 when learned from a request)
+            age = int(ns.kernel.sched.now - e.updated)
+            probes = 4 if e.probes else 0
+            line += f" ref 1 used {age}/{age}/{age} probes {probes} {state}"
             out.append(line + "\n")
         proc.out("".join(out))
         return 0

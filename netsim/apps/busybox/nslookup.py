@@ -20,7 +20,7 @@ RCODES = ["NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YX
           "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE", "11", "12", "13", "14", "15"]
 QTYPES = {"A": 1, "CNAME": 5, "NS": 2, "SOA": 6, "PTR": 12, "MX": 15, "TXT": 16,
           "AAAA": 28, "SRV": 33, "ANY": 255}
-USAGE = ("BusyBox v1.35.0 (Debian 1:1.35.0-4+b3) multi-call binary.\n\n"
+USAGE = ("BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.\n\n"
          "Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n\n"
          "Query DNS about HOST\n\n"
          "QUERY_TYPE: soa,ns,a,aaaa,cname,mx,txt,ptr,srv,any\n")
@@ -149,6 +149,7 @@ def _send_queries(proc, server_name, server_ip, port, queries, timeout, retry, s
     sock.peer = (server_ip, port)
     replies = 0
     header_done = False
+    loopback = server_ip.startswith("127.")
     try:
         tstart = sched.now
         retry_interval = timeout / retry
@@ -158,10 +159,19 @@ def _send_queries(proc, server_name, server_ip, port, queries, timeout, retry, s
             if tsent is None or now - tsent >= retry_interval - 1e-9:
                 if now - tstart >= timeout - 1e-9 and tsent is not None:
                     break
+                first = True
                 for q in queries:
                     if q["done"]:
                         continue
+                    if not first and loopback:
+                        # on lo the ICMP error comes back inside sendto():
+                        # the socket's pending error fails the next write
+                        yield LOOPBACK_ROUND_TRIP
+                    first = False
+                    pending = _pending_error(sock)
                     try:
+                        if pending:
+                            raise SocketError(pending)
                         sock.sendto(dns.Message(q["id"], q["name"], q["type"]).pack(), (server_ip, port))
                     except SocketError as e:
                         proc.err(f"nslookup: write to '{server_name}': {ERRNO_TEXT.get(e.name, e.name)}\n")
@@ -177,9 +187,7 @@ def _send_queries(proc, server_name, server_ip, port, queries, timeout, retry, s
             if got is None:
                 continue
             if isinstance(got, str):
-                # one pending socket error (sk_err) is reported per read
-                sock.queue.items = type(sock.queue.items)(
-                    i for i in sock.queue.items if not isinstance(i, str))
+                _pending_error(sock)   # one pending error (sk_err) per read
                 proc.err(f"nslookup: read: {ERRNO_TEXT.get(got, got)}\n")
                 continue
             data, _src = got
@@ -210,6 +218,19 @@ def _send_queries(proc, server_name, server_ip, port, queries, timeout, retry, s
     finally:
         sock.close()
     return replies
+
+
+LOOPBACK_ROUND_TRIP = 50e-6
+
+
+def _pending_error(sock):
+    """Take the socket's pending errors (Linux keeps one: ``sk_err``)."""
+    errs = [i for i in sock.queue.items if isinstance(i, str)]
+    if errs:
+        sock.queue.items = type(sock.queue.items)(
+            i for i in sock.queue.items if not isinstance(i, str))
+        return errs[-1]
+    return None
 
 
 def _format(msg) -> str:

@@ -13,17 +13,31 @@ def interfaces(netns) -> list:
     return sorted(netns.interfaces.values(), key=lambda d: d.ifindex)
 
 
+DELAY_PROBE_TIME = 5.0
+
+
 def neigh_entries(netns) -> list[tuple]:
-    """``(entry, state)`` for the neighbour table, as the kernel reports it."""
+    """``(entry, state)`` for the neighbour table, as the kernel reports it.
+
+    An entry the namespace solicited itself is REACHABLE once answered; one
+    learned from a peer's ARP request starts STALE in Linux and turns DELAY
+    when used (the echo reply that follows), then REACHABLE after
+    ``delay_first_probe_time``: shown as DELAY for its first 5 seconds.
+    """
     now = netns.kernel.sched.now
     out = []
     for e in netns.stack.neigh.entries.values():
+        age = now - e.updated
         if e.mac is None:
             state = "FAILED" if e.state == "FAILED" else "INCOMPLETE"
-        elif now - e.updated > REACHABLE_TIME:
+        elif e.state == "PERMANENT":
+            state = "PERMANENT"
+        elif age > REACHABLE_TIME:
             state = "STALE"
+        elif e.probes == 0 and age < DELAY_PROBE_TIME:
+            state = "DELAY"
         else:
-            state = e.state if e.state in ("REACHABLE", "STALE", "PERMANENT") else "REACHABLE"
+            state = "REACHABLE"
         out.append((e, state))
     return out
 

@@ -174,6 +174,12 @@ class Shell:
     def __init__(self, proc):
         self.proc = proc
         self.vars = dict(proc.env)
+        self.vars.setdefault("PWD", proc.cwd or "/")
+        try:
+            level = int(proc.env.get("SHLVL", "0"))
+        except ValueError:
+            level = 0
+        self.vars["SHLVL"] = str(level + 1)
         self.status = 0
 
     # expansion
