@@ -6,7 +6,8 @@ import re
 from .. import libc
 from .common import UsageError, getopt, read_file, usage
 
-UNAME = {"s": "Linux", "n": None, "r": "5.10.0-netsim", "v": "#1 SMP Debian 5.10.0",
+# the reference machine's kernel (exec_misc records ``uname -r``)
+UNAME = {"s": "Linux", "n": None, "r": "6.18.44-fc-v595", "v": "#1 SMP",
          "m": "x86_64", "o": "GNU/Linux"}
 
 

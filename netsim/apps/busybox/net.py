@@ -194,7 +194,7 @@ def ip_main(proc):
             # ``ip neigh`` statistics as the reference kernel reports them:
             # ref, used/confirmed/updated seconds, probes (4 once resolved
             # by our own solicitation, 0 when learned from a request)
-            age = int(ns.kernel.sched.now - e.updated)
+            age = int(ns.kernel.sched.now - e.updated) if state == "STALE" else 0
             probes = 4 if e.probes else 0
             line += f" ref 1 used {age}/{age}/{age} probes {probes} {state}"
             out.append(line + "\n")

@@ -46,7 +46,7 @@ def ping_main(proc):
     dst = addrs[0]
     proc.out(f"PING {host} ({dst}): {datalen} data bytes\n")
 
-    ident = (proc.pid * 7919 + id(proc)) & 0xFFFF
+    ident = proc.pid & 0xFFFF      # busybox: myid = (uint16_t) getpid()
     sock = IcmpSocket(proc.netns, ident)
     sent: dict[int, float] = {}
     received: set[int] = set()
