@@ -7,8 +7,8 @@ answered from the networks the sandbox is connected to (``ResolveName``):
 link aliases first, then ``name`` or ``name.network`` among the endpoints'
 DNS names (container name, network aliases, short id, hostname), lowercased;
 several holders of a name get all their addresses, shuffled per reply with the
-engine's seeded generator.  Other names are forwarded to the external servers
-and, when none answers, get SERVFAIL.
+engine's seeded generator.  Other names are forwarded to the external servers;
+when none answers the client gets no reply.
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from ..proto import dns
 
 RESOLVER_IP = "127.0.0.11"
 TTL = 600
+EXT_TIMEOUT = 4.0      # libnetwork extIOTimeout
 
 
 class EmbeddedDns:
@@ -67,6 +68,8 @@ class EmbeddedDns:
             reply = self.answer(query)
             if reply is not None:
                 self.sock.sendto(reply.pack(), client)
+            else:
+                self.daemon.sched.process(self._forward(data, client), name="resolver:forward")
 
     def answer(self, query: dns.Message) -> dns.Message | None:
         reply = dns.Message(query.id, query.qname, query.qtype, response=True, rd=query.rd,
@@ -84,7 +87,7 @@ class EmbeddedDns:
             if name is not None:
                 reply.answers = [dns.Record(query.qname, dns.PTR, TTL, name)]
                 return reply
-        return self.forward(query)
+        return None
 
     def resolve(self, qname: str) -> list[str] | None:
         name = qname.rstrip(".").lower()
@@ -126,11 +129,34 @@ class EmbeddedDns:
                     return f"{other.dns_names[0]}.{ep.network.name}"
         return None
 
-    def forward(self, query: dns.Message) -> dns.Message:
-        """External servers are outside the simulated world: nobody answers.
+    def external_servers(self) -> list[str]:
+        """The container's ``--dns``, else the daemon's, else the host's resolvers."""
+        c = self.sandbox.container
+        if c.dns:
+            return list(c.dns)
+        if self.daemon.host.daemon_dns:
+            return list(self.daemon.host.daemon_dns)
+        return [line.split()[1] for line in self.daemon.host.resolv_conf.splitlines()
+                if line.startswith("nameserver") and len(line.split()) > 1]
 
-        The reference engine forwards to the daemon's ``--dns`` servers; in a
-        sealed host that yields SERVFAIL, which is what clients get here too.
+    def _forward(self, data: bytes, client):
+        """Forward a name it does not know to the external servers, relay the reply.
+
+        Loopback servers are queried from the host's namespace (20.10's
+        ``HostLoopback``), others from the container's.  When no server
+        answers, the client gets nothing and times out -- as on the sealed
+        reference engine, whose ``--dns 127.0.0.1`` has no server behind it.
         """
-        return dns.Message(query.id, query.qname, query.qtype, response=True,
-                           rcode=dns.SERVFAIL, rd=query.rd, ra=True)
+        for server in self.external_servers():
+            ns = self.daemon.osl.host if server.startswith("127.") else self.sandbox.netns
+            sock = UdpSocket(ns)
+            try:
+                sock.sendto(data, (server, 53))
+            except OSError:
+                sock.close()
+                continue
+            item = yield sock.recvfrom(EXT_TIMEOUT)
+            sock.close()
+            if isinstance(item, tuple):
+                self.sock.sendto(item[0], client)
+                return
