@@ -94,6 +94,16 @@ class Loopback(Interface):
     def _xmit(self, frame) -> None:
         self.kernel.sched.call_later(LOOPBACK_DELAY, self.deliver, frame)
 
+    def deliver(self, frame) -> None:
+        """The looped-back frame comes in again; a capture on ``lo`` sees each
+        packet once (AF_PACKET skips the looped copy), so it is not captured."""
+        if not self.up:
+            self.stats.rx_dropped += 1
+            return
+        self.stats.rx_packets += 1
+        self.stats.rx_bytes += len(frame)
+        self.netns.stack.receive(self, frame)
+
 
 class VethEnd(Interface):
     """One end of a veth pair; what it sends arrives on its peer."""

@@ -70,9 +70,12 @@ class IPStack:
             self.neigh.update(arp.psrc, dev, arp.hwsrc, create=False)
 
     def ip_input(self, dev, pkt: IPv4) -> None:
-        pkt = self._nat_pre(pkt, dev.name, "PREROUTING")
-        if pkt is None:
-            return
+        if dev.kind != "loopback":
+            # A looped-back packet keeps the conntrack entry it got on output
+            # (nf_conntrack_in: "previously seen"): no second NAT lookup.
+            pkt = self._nat_pre(pkt, dev.name, "PREROUTING")
+            if pkt is None:
+                return
         if self.is_local(pkt.dst):
             if self._filter("INPUT", pkt, dev.name, None):
                 self.netns.deliver_local(pkt, dev)

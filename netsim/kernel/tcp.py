@@ -12,6 +12,7 @@ from .socket import SocketError, _Queue
 
 SYN_RETRIES = 6
 MSS = 1448
+DELACK = 0.04          # TCP_DELACK_MIN: a delayed ACK goes out after 40 ms
 
 
 class TcpListener:
@@ -42,6 +43,7 @@ class TcpConnection:
         self.connected = netns.kernel.sched.event()
         self.listener: TcpListener | None = None
         self.fin_sent = False
+        self.ack_pending = False
         netns.tcp_conns[self.key] = self
 
     @property
@@ -54,6 +56,8 @@ class TcpConnection:
                   self.rcv_nxt if "A" in flags else 0, payload)
         pkt = IPv4(self.local[0], self.remote[0], PROTO_TCP, seg,
                    ident=self.netns.stack.next_ident())
+        if "A" in flags:
+            self.ack_pending = False
         self.netns.stack.output(pkt)
         self.snd_nxt = (self.snd_nxt + len(payload) + (1 if ("S" in flags or "F" in flags) else 0)) & 0xFFFFFFFF
 
@@ -93,6 +97,10 @@ class TcpConnection:
         self.fin_sent = True
         self._segment("FA")
 
+    def _delayed_ack(self) -> None:
+        if self.ack_pending and self.netns.tcp_conns.get(self.key) is self:
+            self._segment("A")
+
     def _fail(self, errno: str) -> None:
         self.state = "CLOSED"
         self.connected.succeed(errno)
@@ -119,7 +127,7 @@ class TcpConnection:
             self.state = "ESTABLISHED"
             if self.listener is not None:
                 self.listener.backlog.push(self)
-        advanced = False
+        advanced = delayed = False
         if seg.payload:
             self.rcv_nxt = (self.rcv_nxt + len(seg.payload)) & 0xFFFFFFFF
             self.data.push(seg.payload)
@@ -129,7 +137,11 @@ class TcpConnection:
             self.data.push(b"")
             advanced = True
             if self.state == "ESTABLISHED":
+                # tcp_fin(): ESTABLISHED → CLOSE_WAIT enters pingpong mode, so
+                # the FIN's ACK is delayed and rides on our own FIN if the
+                # program closes in time (what tcpdump shows: F., F., .).
                 self.state = "CLOSE_WAIT"
+                delayed = not seg.payload
             elif self.state in ("FIN_WAIT_1", "FIN_WAIT_2"):
                 self.state = "TIME_WAIT"
         elif "A" in seg.flags and self.fin_sent and seg.ack == self.snd_nxt:
@@ -138,7 +150,10 @@ class TcpConnection:
             elif self.state == "LAST_ACK":
                 self.state = "CLOSED"
                 self._drop()
-        if advanced:
+        if advanced and delayed:
+            self.ack_pending = True
+            self.netns.kernel.sched.call_later(DELACK, self._delayed_ack)
+        elif advanced:
             self._segment("A")
         if self.state == "TIME_WAIT":
             self._drop()
