@@ -38,6 +38,10 @@ class Kernel:
 
     def netns_add(self, name: str) -> NetNamespace:
         ns = NetNamespace(self, name)
+        if self.namespaces:
+            # net.core.devconf_inherit_init_net=0: a new namespace's IPv4
+            # devconf (ip_forward) starts as a copy of init_net's.
+            ns.sysctl["net.ipv4.ip_forward"] = self.init_net.sysctl.get("net.ipv4.ip_forward", 0)
         self.namespaces[name] = ns
         return ns
 
