@@ -1,0 +1,250 @@
+"""Normalising what legitimately differs between two runs of the same scenario.
+
+A real Docker Engine and netsim, given the same commands, print the same text
+except for values that are random on every real run.  Before comparing, those
+values are replaced by placeholders; everything else — addresses, MACs,
+user-given names, messages, exit codes — is compared literally.
+
+Identities are numbered in order of first appearance, separately for each side
+(one ``CaseNormalizer`` per side), so an id that appears twice must map to the
+same placeholder on both sides:
+
+==========================  =================================================
+what                        placeholder
+==========================  =================================================
+64-hex ids (containers,     ``<ID3>``; its 12-hex short form is ``<id3>`` (the
+networks, endpoints, …)     number is keyed by the first 12 hex digits)
+veth names (``veth1a2b3c4``) ``<VETH1>``
+generated container names   ``<NAME1>`` (``adjective_surname``, never a name
+                            that appears in the scenario's commands)
+host pids                   ``<PID1>`` (``"Pid": N`` in inspect, ``docker top``,
+                            pids other than 1 in ``ps`` inside a container)
+interface indexes           ``<IDX1>: eth0@if<IDX2>`` (index 1, ``lo``, kept)
+timestamps                  ``<TIME>`` (never the zero time ``0001-01-01T00:00:00Z``)
+ages                        ``<AGE>`` (``Up 3 seconds``, ``2 minutes ago``); a text
+                            with an age has its runs of spaces collapsed, as the
+                            age changes table column widths
+ping round-trip times       ``time=<RTT> ms``, ``min/avg/max = <RTT> ms``
+ifconfig counters           ``RX packets:<N>``, ``RX bytes:<N>``
+embedded DNS's random port  ``127.0.0.11:<PORT>``
+data/exec roots             ``<DATA_ROOT>``, ``<EXEC_ROOT>``
+==========================  =================================================
+
+Orders that depend on random ids or races are made canonical: Go sorts maps by
+key, so ``network inspect``'s ``Containers`` (keyed by container id) is sorted
+by container name; busybox ``nslookup``'s answer blocks (A and AAAA race) are
+sorted.
+"""
+from __future__ import annotations
+
+import re
+import shlex
+
+from ..daemon.names import LEFT as _NETSIM_LEFT
+
+# Adjectives of moby's namesgenerator (20.10) that start a generated name;
+# netsim's list is a subset of moby's.
+ADJECTIVES = frozenset(_NETSIM_LEFT) | {
+    "admiring", "adoring", "affectionate", "agitated", "amazing", "angry", "awesome",
+    "beautiful", "blissful", "bold", "boring", "brave", "busy", "charming", "clever", "cool",
+    "compassionate", "competent", "condescending", "confident", "cranky", "crazy", "dazzling",
+    "determined", "distracted", "dreamy", "eager", "ecstatic", "elastic", "elated", "elegant",
+    "eloquent", "epic", "exciting", "fervent", "festive", "flamboyant", "focused", "friendly",
+    "frosty", "funny", "gallant", "gifted", "goofy", "gracious", "great", "happy", "hardcore",
+    "heuristic", "hopeful", "hungry", "infallible", "inspiring", "interesting", "intelligent",
+    "jolly", "jovial", "keen", "kind", "laughing", "loving", "lucid", "magical", "mystifying",
+    "modest", "musing", "naughty", "nervous", "nice", "nifty", "nostalgic", "objective",
+    "optimistic", "peaceful", "pedantic", "pensive", "practical", "priceless", "quirky",
+    "quizzical", "recursing", "relaxed", "reverent", "romantic", "sad", "serene", "sharp",
+    "silly", "sleepy", "stoic", "strange", "stupefied", "suspicious", "sweet", "tender",
+    "thirsty", "trusting", "unruffled", "upbeat", "vibrant", "vigilant", "vigorous",
+    "wizardly", "wonderful", "xenodochial", "youthful", "zealous", "zen",
+}
+
+# Where engines keep their state: the reference engine runs with
+# --data-root /tmp/netsim-docker/data --exec-root /tmp/netsim-docker/exec.
+DEFAULT_ROOTS = (("/tmp/netsim-docker/data", "<DATA_ROOT>"), ("/var/lib/docker", "<DATA_ROOT>"),
+                 ("/tmp/netsim-docker/exec", "<EXEC_ROOT>"), ("/var/run/docker", "<EXEC_ROOT>"))
+
+_HEX64 = re.compile(r"(?<![0-9a-f])(?<!sha256:)[0-9a-f]{64}(?![0-9a-f])")
+_HEX12 = re.compile(r"(?<![0-9a-zA-Z])(?<!sha256:)[0-9a-f]{12}(?![0-9a-zA-Z])")
+_LAYER = re.compile(r"/overlay2/[0-9a-f]{64}")
+_CONTAINERS_ENTRY = re.compile(r'\n( +)"[0-9a-f]{64}": \{\n.*?\n\1\}', re.S)
+_VETH = re.compile(r"\bveth[0-9a-f]{7}\b")
+_GEN_NAME = re.compile(r"(?<![\w.-])([a-z]+)_([a-z]+)\d?(?![\w.-])")
+_TIMESTAMP = re.compile(
+    r"(?<!0001-01-01T)\b(?!0001-01-01)\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?"
+    r"(?: ?(?:Z|[+-]\d\d:?\d\d)(?: [A-Z]{2,5})?)?")
+_DURATION = (r"(?:Less than a second|About a minute|About an hour|"
+             r"\d+ (?:second|minute|hour|day|week|month|year)s?)")
+_AGE = re.compile(rf"\b(?:(?<=Up ){_DURATION}|{_DURATION} ago)")
+_RTT = re.compile(r"time=\d+(?:\.\d+)? ms")
+_RTT_SUMMARY = re.compile(r"min/avg/max = [\d.]+/[\d.]+/[\d.]+ ms")
+_IFINDEX_LINE = re.compile(r"(?m)^(\d+)(?=: \S+: <)")
+_IFLINK = re.compile(r"@if(\d+)\b")
+_PID_JSON = re.compile(r'"Pid": ?(\d+)')
+_DNS_PORT = re.compile(r"127\.0\.0\.11:(?!53\b)\d{1,5} *")
+_COUNTERS = re.compile(r"\b([RT]X (?:packets|bytes)):\d+(?: \([\d.]+ [KMGT]?i?B\))?")
+_TOP_HEADER = re.compile(r"^UID +PID +PPID +C +STIME +TTY +TIME +CMD$")
+_PS_HEADER = re.compile(r"^PID +USER +(?:TIME +)?COMMAND$")
+
+
+def user_words(commands) -> set[str]:
+    """Words the user typed (names they gave): never normalised as generated names."""
+    words: set[str] = set()
+    for cmd in commands:
+        try:
+            tokens = shlex.split(cmd)
+        except ValueError:
+            tokens = cmd.split()
+        for tok in tokens:
+            words.update(re.findall(r"[a-z]+_[a-z]+\d?", tok))
+    return words
+
+
+class CaseNormalizer:
+    """Normalises every output of one side (real engine or netsim) of one scenario.
+
+    Feed the texts in the order they were printed: placeholders are numbered in
+    order of first appearance, so two sides agree when their identities appear
+    in the same pattern.  ``keep`` are words never taken for generated names.
+    """
+
+    def __init__(self, keep=(), roots=DEFAULT_ROOTS):
+        self.keep = set(keep)
+        self.roots = tuple(roots)
+        self.ids: dict[str, int] = {}
+        self.names: dict[str, int] = {}
+        self.veths: dict[str, int] = {}
+        self.pids: dict[str, int] = {}
+        self.ifindexes: dict[str, int] = {}
+
+    @staticmethod
+    def _number(table: dict, key: str) -> int:
+        return table.setdefault(key, len(table) + 1)
+
+    def _long(self, m: re.Match) -> str:
+        return f"<ID{self._number(self.ids, m.group(0)[:12])}>"
+
+    def _short(self, m: re.Match) -> str:
+        return f"<id{self._number(self.ids, m.group(0))}>"
+
+    def _name(self, m: re.Match) -> str:
+        if m.group(1) not in ADJECTIVES or m.group(0) in self.keep:
+            return m.group(0)
+        return f"<NAME{self._number(self.names, m.group(0))}>"
+
+    def _veth(self, m: re.Match) -> str:
+        return f"<VETH{self._number(self.veths, m.group(0))}>"
+
+    def _pid(self, pid: str) -> str:
+        return f"<PID{self._number(self.pids, pid)}>"
+
+    def _ifindex(self, index: str) -> str:
+        return index if index == "1" else f"<IDX{self._number(self.ifindexes, index)}>"
+
+    def text(self, s: str, command: str = "") -> str:
+        """``s`` (one stdout or stderr) with its random values replaced."""
+        for root, placeholder in self.roots:
+            s = s.replace(root, placeholder)
+        # the graph driver's layer ids are random and not an object's id
+        s = _LAYER.sub("/overlay2/<LAYER>", s)
+        s = sort_random_order(s, command)
+        # identities, in order of appearance
+        s = _HEX64.sub(self._long, s)
+        s = _HEX12.sub(self._short, s)
+        s = _VETH.sub(self._veth, s)
+        s = _GEN_NAME.sub(self._name, s)
+        s = _PID_JSON.sub(lambda m: f'"Pid": {self._pid(m.group(1))}' if m.group(1) != "0"
+                          else m.group(0), s)
+        s = _IFINDEX_LINE.sub(lambda m: self._ifindex(m.group(1)), s)
+        s = _IFLINK.sub(lambda m: "@if" + self._ifindex(m.group(1)), s)
+        s = self._process_tables(s)
+        # times and counters
+        s = _TIMESTAMP.sub("<TIME>", s)
+        s = _RTT.sub("time=<RTT> ms", s)
+        s = _RTT_SUMMARY.sub("min/avg/max = <RTT> ms", s)
+        s = _DNS_PORT.sub("127.0.0.11:<PORT> ", s)
+        s = _COUNTERS.sub(lambda m: f"{m.group(1)}:<N>", s)
+        if _AGE.search(s):
+            # ages change the width of table columns: compare cells, not padding
+            s = _AGE.sub("<AGE>", s)
+            s = re.sub(r" {2,}", "  ", s)
+        return s
+
+    def _process_tables(self, s: str) -> str:
+        """``docker top`` (host pids, start and CPU times) and ``ps`` in a container."""
+        lines = s.split("\n")
+        if not lines:
+            return s
+        if _TOP_HEADER.match(lines[0]):
+            out = ["UID  PID  PPID  C  STIME  TTY  TIME  CMD"]
+            for line in lines[1:]:
+                cells = line.split(None, 7)
+                if len(cells) == 8:
+                    cells[1:5] = [self._pid(cells[1]), self._pid(cells[2]), "<C>", "<STIME>"]
+                    cells[6] = "<TIME>"
+                    line = "  ".join(cells)
+                out.append(line)
+            return "\n".join(out)
+        if _PS_HEADER.match(lines[0]):
+            out = lines[:1]
+            for line in lines[1:]:
+                m = re.match(r"^( *)(\d+)(?= )", line)
+                if m and m.group(2) != "1":
+                    line = " " + self._pid(m.group(2)) + line[m.end():]
+                out.append(line)
+            return "\n".join(out)
+        return s
+
+    def step(self, step: dict) -> dict:
+        """A normalised copy of a step (``command``, ``stdout``, ``stderr``, ``exit_code``)."""
+        cmd = step.get("command", "")
+        return {"command": cmd, "stdout": self.text(step.get("stdout", ""), cmd),
+                "stderr": self.text(step.get("stderr", ""), cmd), "exit_code": step.get("exit_code")}
+
+
+def sort_random_order(s: str, command: str) -> str:
+    """Put in a fixed order what the engine orders by random ids or by a race.
+
+    * Go encodes maps sorted by key: ``network inspect``'s ``Containers`` and
+      ``{{range .Containers}}`` follow the (random) container ids;
+    * busybox ``nslookup`` prints the A and AAAA answer blocks in arrival order.
+    """
+    if re.match(r"^\S*docker network inspect\b", command):
+        if "range .Containers" in command:
+            lines = s.split("\n")
+            return "\n".join(sorted(lines[:-1]) + lines[-1:])
+        s = _sort_containers_map(s)
+    if "Non-authoritative answer:" in s:
+        blocks = s.split("\n\n")
+        body = [b for b in blocks[1:] if b]
+        s = "\n\n".join([blocks[0]] + sorted(body) + [""] * (len(blocks) - 1 - len(body)))
+    return s
+
+
+def _sort_containers_map(s: str) -> str:
+    out, pos = [], 0
+    for m in re.finditer(r'(?m)^( *)"Containers": \{(.*?)\n\1\}', s, re.S):
+        entries = [e.group(0) for e in _CONTAINERS_ENTRY.finditer(m.group(2))]
+        if not entries:
+            continue
+
+        def key(entry: str) -> str:
+            found = re.search(r'"Name": "([^"]*)"', entry)
+            return found.group(1) if found else entry
+        body = ",".join(sorted((e.rstrip(",") for e in entries), key=key))
+        out.append(s[pos:m.start(2)] + body)
+        pos = m.end(2)
+    out.append(s[pos:])
+    return "".join(out)
+
+
+def normalize_case(steps: list[dict], keep=None) -> list[dict]:
+    """Normalised copies of ``steps`` (dicts with command/stdout/stderr/exit_code),
+    consistently across the whole case.  ``keep`` defaults to the words of the
+    steps' own commands (user-given names)."""
+    if keep is None:
+        keep = user_words(st.get("command", "") for st in steps)
+    norm = CaseNormalizer(keep)
+    return [norm.step(st) for st in steps]
