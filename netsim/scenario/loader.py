@@ -24,7 +24,7 @@ import yaml
 from ..errors import ScenarioError
 
 EXPECT_KEYS = {"exit_code", "stdout", "stdout_contains", "stdout_regex", "stderr", "stderr_contains",
-               "stdout_not_contains"}
+               "stdout_not_contains", "stderr_regex"}
 STEP_KEYS = {"run", "expect", "name", "note"}
 TOP_KEYS = {"name", "description", "steps", "host", "seed", "tags"}
 HOST_KEYS = {"hostname", "uplink", "uplink_address", "uplink_gateway", "resolv_conf", "daemon_dns",
@@ -49,19 +49,42 @@ class Scenario:
     path: str = ""
 
 
+MAX_SCENARIO_BYTES = 64 * 1024 * 1024
+
+
 def load(path: str | Path) -> Scenario:
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        if p.is_dir():
+            raise IsADirectoryError(path)
+        if p.exists() and not p.is_file():
+            raise ScenarioError(f"{path}: not a regular file")
+        with open(p, "rb") as f:
+            data = f.read(MAX_SCENARIO_BYTES + 1)
+        if len(data) > MAX_SCENARIO_BYTES:
+            raise ScenarioError(f"{path}: larger than {MAX_SCENARIO_BYTES // (1024 * 1024)} MiB")
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise ScenarioError(f"{path}: no such file")
     except IsADirectoryError:
         raise ScenarioError(f"{path}: is a directory, not a scenario file")
     except UnicodeDecodeError:
         raise ScenarioError(f"{path}: not a UTF-8 text file")
+    except PermissionError:
+        raise ScenarioError(f"{path}: permission denied")
+    except OSError as err:
+        raise ScenarioError(f"{path}: cannot read: {err.strerror or err}")
+    if "\x00" in text:
+        raise ScenarioError(f"{path}: not a text file (it contains NUL bytes)")
     if p.suffix in (".yaml", ".yml"):
         if p.name in ("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"):
-            from .compose import load_compose
+            try:
+                from .compose import load_compose
+            except ModuleNotFoundError as err:
+                if err.name != f"{__package__}.compose":
+                    raise
+                raise ScenarioError(f"{path}: Compose files are not supported yet "
+                                    "(list the docker commands in a scenario instead)")
             return load_compose(text, str(p))
         return load_yaml(text, str(p))
     return load_text(text, str(p))
@@ -97,8 +120,13 @@ def load_yaml(text: str, path: str) -> Scenario:
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        problem = getattr(err, "problem", None) or _one_line(err)
         raise ScenarioError(f"{path}{where}: invalid YAML: {problem}")
+    except RecursionError:
+        raise ScenarioError(f"{path}: invalid YAML: nested too deeply")
+    except (ValueError, TypeError, OverflowError) as err:
+        # the YAML constructors' own errors, e.g. a timestamp 2001-02-30
+        raise ScenarioError(f"{path}: invalid YAML: {_one_line(err)}")
     if not isinstance(doc, dict):
         raise ScenarioError(f"{path}: a scenario is a mapping with a 'steps' list")
     lines = _key_lines(text)
@@ -116,13 +144,51 @@ def load_yaml(text: str, path: str) -> Scenario:
         if key not in HOST_KEYS:
             raise ScenarioError(f"{path}:{lines.get(key, 1)}: unknown key 'host.{key}' "
                                 f"(expected one of: {', '.join(sorted(HOST_KEYS))})")
+        problem = _host_value_problem(key, host[key])
+        if problem:
+            raise ScenarioError(f"{path}:{lines.get(key, 1)}: 'host.{key}' {problem}")
+    for key in ("name", "description"):
+        if doc.get(key) is not None and not isinstance(doc[key], (str, int, float)):
+            raise ScenarioError(f"{path}:{lines.get(key, 1)}: '{key}' must be a string")
     step_lines = _step_lines(text)
     steps = [_step(item, i, path, step_lines) for i, item in enumerate(steps_doc)]
     seed = doc.get("seed", 0)
-    if not isinstance(seed, int):
-        raise ScenarioError(f"{path}:{lines.get('seed', 1)}: 'seed' must be an integer")
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2 ** 64:
+        raise ScenarioError(f"{path}:{lines.get('seed', 1)}: 'seed' must be an integer from 0 to 2**64-1")
     return Scenario(str(doc.get("name") or Path(path).stem), steps, str(doc.get("description") or ""),
                     host, seed, path)
+
+
+def _one_line(err: Exception) -> str:
+    return (str(err).strip().splitlines() or [type(err).__name__])[0]
+
+
+def _host_value_problem(key: str, value) -> str | None:
+    """Why ``host.KEY: value`` cannot configure the simulated host (None if it can)."""
+    import ipaddress
+    if key == "userland_proxy":
+        return None if isinstance(value, bool) else "must be true or false"
+    if key == "daemon_dns":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return "must be a list of IPv4 addresses"
+        try:
+            for v in value:
+                ipaddress.IPv4Address(v)
+        except ValueError as err:
+            return f"must be a list of IPv4 addresses: {_one_line(err)}"
+        return None
+    if not isinstance(value, str):
+        return "must be a string"
+    try:
+        if key == "uplink_address":
+            ipaddress.IPv4Interface(value)
+        elif key == "uplink_gateway":
+            ipaddress.IPv4Address(value)
+    except ValueError as err:
+        return f"is not an IPv4 {'address/prefix' if key == 'uplink_address' else 'address'}: {_one_line(err)}"
+    if key in ("hostname", "uplink") and (not value or any(c.isspace() or c in "/" for c in value)):
+        return "must be a non-empty name without spaces or '/'"
+    return None
 
 
 def _step(item, i: int, path: str, step_lines: list[int]) -> Step:
@@ -145,13 +211,24 @@ def _step(item, i: int, path: str, step_lines: list[int]) -> Step:
         if key not in EXPECT_KEYS:
             raise ScenarioError(f"{where}: unknown key 'expect.{key}' in step {i + 1} "
                                 f"(expected one of: {', '.join(sorted(EXPECT_KEYS))})")
-    if "exit_code" in expect and not isinstance(expect["exit_code"], int):
+    if "exit_code" in expect and (not isinstance(expect["exit_code"], int)
+                                  or isinstance(expect["exit_code"], bool)):
         raise ScenarioError(f"{where}: 'expect.exit_code' must be an integer")
-    if "stdout_regex" in expect:
-        try:
-            re.compile(expect["stdout_regex"])
-        except re.error as err:
-            raise ScenarioError(f"{where}: 'expect.stdout_regex' is not a valid regular expression: {err}")
+    for key in ("stdout", "stderr", "stdout_regex", "stderr_regex"):
+        if key in expect and not isinstance(expect[key], str):
+            raise ScenarioError(f"{where}: 'expect.{key}' must be a string")
+    for key in ("stdout_contains", "stderr_contains", "stdout_not_contains"):
+        if key in expect and not isinstance(expect[key], (str, int, float)):
+            raise ScenarioError(f"{where}: 'expect.{key}' must be a string")
+    for key in ("stdout_regex", "stderr_regex"):
+        if key in expect:
+            try:
+                re.compile(expect[key])
+            except re.error as err:
+                raise ScenarioError(f"{where}: 'expect.{key}' is not a valid regular expression: {err}")
+            except (RecursionError, OverflowError, ValueError) as err:
+                raise ScenarioError(f"{where}: 'expect.{key}' is not a usable regular expression: "
+                                    f"{_one_line(err)}")
     return Step(item["run"], expect, line, str(item.get("note") or ""))
 
 

@@ -35,6 +35,8 @@ def check(expect: dict, res) -> list[str]:
         fails.append(f"stdout does not match /{expect['stdout_regex']}/")
     if "stderr" in expect and res.stderr != expect["stderr"]:
         fails.append(f"stderr {res.stderr!r}, expected {expect['stderr']!r}")
+    if "stderr_regex" in expect and not re.search(expect["stderr_regex"], res.stderr, re.M):
+        fails.append(f"stderr does not match /{expect['stderr_regex']}/")
     if "stderr_contains" in expect and str(expect["stderr_contains"]) not in res.stderr:
         fails.append(f"stderr does not contain {expect['stderr_contains']!r}")
     return fails
