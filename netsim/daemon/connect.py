@@ -62,7 +62,15 @@ class ConnectMixin:
         if sb is None:
             return
         c.sandbox = None
-        if c.mode in ("container", "host"):
+        if c.mode == "host":
+            return
+        if c.mode == "container":
+            # A follower holds its provider's namespace open: the last one to
+            # leave a namespace its provider has already released deletes it.
+            sb.followers[:] = [f for f in sb.followers if f is not c]
+            if sb.container.sandbox is not sb and not any(f.running and f.sandbox is sb
+                                                         for f in sb.followers):
+                self._netns_del(sb)
             return
         for ep in list(c.endpoints.values()):
             self._leave(c, ep)
@@ -70,6 +78,10 @@ class ConnectMixin:
             sb.resolver.stop()
             sb.resolver = None
         if not any(f.running and f.sandbox is sb for f in sb.followers):
+            self._netns_del(sb)
+
+    def _netns_del(self, sb) -> None:
+        if self.kernel.namespaces.get(sb.key) is sb.netns:
             self.osl.netns_del(sb.key)
 
     # -- endpoints -----------------------------------------------------------
