@@ -1,76 +1,167 @@
-"""A container's (or the host's) filesystem as programs see it.
+"""A container's (or the host's) filesystem as programs see it: a mount table.
 
-A minimal tree of files and directories.  The storage model (image layers,
-copy-on-write, volumes, bind mounts) replaces the flat dictionary behind this
-interface; programs only use these methods.
+Models the view of one mount namespace: the root filesystem (for a container
+the overlayfs of its image layers, init layer and writable layer; for the
+host a plain disk) plus mounts on top of it (volumes, bind mounts, tmpfs, the
+``/etc/hosts``-style file binds).  Each path is resolved through the deepest
+mount covering it, then looked up in that mount's backing tree
+(:class:`netsim.storage.overlay.Overlay`).  A read-only mount refuses writes
+with ``EROFS`` ("Read-only file system").  Programs only use the methods
+below; errors are the built-in ``OSError`` subclasses with the kernel's errno.
 """
 from __future__ import annotations
 
+import errno
 import posixpath
+from dataclasses import dataclass, field
+
+
+@dataclass
+class MountEntry:
+    """One line of /proc/mounts: ``device target fstype options``."""
+    target: str
+    backend: object                 # an Overlay
+    root: str = "/"                 # the subtree of ``backend`` shown at target
+    readonly: bool = False
+    device: str = "overlay"
+    fstype: str = "overlay"
+    options: str = "rw,relatime"
+    info: dict = field(default_factory=dict)
 
 
 class Filesystem:
-    def __init__(self, files: dict[str, str] | None = None, dirs: set[str] | None = None):
-        self.files: dict[str, str] = dict(files or {})
-        self.dirs: set[str] = {"/"} | set(dirs or ())
-        for path in list(self.files):
-            self._add_parents(path)
+    def __init__(self, files: dict[str, str] | None = None, dirs: set[str] | None = None,
+                 root=None):
+        from .storage.overlay import Overlay
+        self.mounts: list[MountEntry] = [MountEntry("/", root if root is not None else Overlay())]
+        for d in sorted(dirs or ()):
+            self.mkdir(d, parents=True)
+        for path, data in (files or {}).items():
+            self.mkdir(posixpath.dirname(path), parents=True)
+            self.write(path, data)
 
-    def _add_parents(self, path: str) -> None:
-        parent = posixpath.dirname(path)
-        while parent not in self.dirs:
-            self.dirs.add(parent)
-            parent = posixpath.dirname(parent)
+    # -- the mount table -------------------------------------------------------
+    @property
+    def root(self):
+        return self.mounts[0].backend
+
+    def mount(self, entry: MountEntry) -> None:
+        self.mounts.append(entry)
+
+    def unmount_all(self) -> None:
+        del self.mounts[1:]
+
+    def resolve(self, path: str) -> tuple[MountEntry, str]:
+        """The mount covering ``path`` (the last one mounted wins) and the path inside it."""
+        path = self.norm(path)
+        for m in reversed(self.mounts):
+            if path == m.target or m.target == "/" or path.startswith(m.target + "/"):
+                rel = path[len(m.target):] if m.target != "/" else path
+                inner = posixpath.normpath(m.root + "/" + rel) if rel else m.root
+                return m, inner.replace("//", "/")
+        raise AssertionError("no root mount")
+
+    def node(self, path: str):
+        m, inner = self.resolve(path)
+        node = m.backend.lookup(inner)
+        if node is not None and node.kind == "symlink":
+            target = node.data if node.data.startswith("/") else posixpath.join(posixpath.dirname(path), node.data)
+            if target != path:
+                return self.node(target)
+        return node
+
+    def _writable(self, path: str):
+        m, inner = self.resolve(path)
+        if m.readonly:
+            raise OSError(errno.EROFS, "Read-only file system", path)
+        return m.backend, inner
 
     @staticmethod
     def norm(path: str, cwd: str = "/") -> str:
         return posixpath.normpath(posixpath.join(cwd, path)).replace("//", "/")
 
+    # -- what programs use -------------------------------------------------------
     def exists(self, path: str) -> bool:
-        path = self.norm(path)
-        return path in self.files or path in self.dirs
+        return self.node(path) is not None
 
     def is_dir(self, path: str) -> bool:
-        return self.norm(path) in self.dirs
+        node = self.node(path)
+        return node is not None and node.kind == "dir"
 
     def read(self, path: str) -> str:
-        path = self.norm(path)
-        if path in self.dirs:
-            raise IsADirectoryError(path)
-        if path not in self.files:
-            raise FileNotFoundError(path)
-        return self.files[path]
+        node = self.node(path)
+        if node is None:
+            raise FileNotFoundError(errno.ENOENT, "No such file or directory", path)
+        if node.kind == "dir":
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", path)
+        return node.data
 
     def write(self, path: str, data: str, append: bool = False) -> None:
-        path = self.norm(path)
-        if posixpath.dirname(path) not in self.dirs:
-            raise FileNotFoundError(path)
-        if path in self.dirs:
-            raise IsADirectoryError(path)
-        self.files[path] = (self.files.get(path, "") if append else "") + data
+        backend, inner = self._writable(path)
+        backend.write(inner, data, append=append)
+
+    def symlink(self, path: str, target: str) -> None:
+        backend, inner = self._writable(path)
+        backend.symlink(inner, target)
 
     def mkdir(self, path: str, parents: bool = False) -> None:
         path = self.norm(path)
         if parents:
-            self._add_parents(path + "/x")
+            todo = []
+            p = path
+            while p != "/" and not self.exists(p):
+                todo.append(p)
+                p = posixpath.dirname(p)
+            if p != "/" and not self.is_dir(p):
+                raise FileExistsError(errno.EEXIST, "File exists", p)
+            for d in reversed(todo):
+                backend, inner = self._writable(d)
+                backend.mkdir(inner)
             return
-        if posixpath.dirname(path) not in self.dirs:
-            raise FileNotFoundError(path)
-        if path in self.dirs or path in self.files:
-            raise FileExistsError(path)
-        self.dirs.add(path)
+        backend, inner = self._writable(path)
+        backend.mkdir(inner)
 
     def remove(self, path: str) -> None:
+        """unlink(2): remove a file (or an empty directory)."""
+        backend, inner = self._writable(path)
+        backend.remove(inner)
+
+    def remove_tree(self, path: str) -> None:
+        """``rm -r``: a directory with everything below it."""
         path = self.norm(path)
-        if path not in self.files:
-            raise FileNotFoundError(path)
-        del self.files[path]
+        if self.is_dir(path) and not self._is_mountpoint(path):
+            for name in self.listdir(path):
+                self.remove_tree(path.rstrip("/") + "/" + name)
+        self.remove(path)
+
+    def _is_mountpoint(self, path: str) -> bool:
+        return any(m.target == path for m in self.mounts[1:])
 
     def listdir(self, path: str) -> list[str]:
         path = self.norm(path)
-        if path not in self.dirs:
-            raise FileNotFoundError(path)
-        prefix = path.rstrip("/") + "/"
-        names = {p[len(prefix):].split("/")[0] for p in (*self.files, *self.dirs)
-                 if p.startswith(prefix) and p != path}
-        return sorted(names)
+        node = self.node(path)
+        if node is None:
+            raise FileNotFoundError(errno.ENOENT, "No such file or directory", path)
+        if node.kind != "dir":
+            raise NotADirectoryError(errno.ENOTDIR, "Not a directory", path)
+        m, inner = self.resolve(path)
+        if m.backend.lookup(inner) is not None and m.backend.lookup(inner).kind == "symlink":
+            return self.listdir(self.norm(m.backend.lookup(inner).data, posixpath.dirname(path)))
+        return m.backend.listdir(inner)
+
+    # -- compatibility views ------------------------------------------------------
+    def walk(self, path: str = "/"):
+        """Every path at and below ``path`` (directories first), through mounts."""
+        path = self.norm(path)
+        yield path
+        if self.is_dir(path):
+            for name in self.listdir(path):
+                yield from self.walk(path.rstrip("/") + "/" + name)
+
+    @property
+    def files(self) -> dict[str, str]:
+        return {p: self.read(p) for p in self.walk() if self.exists(p) and not self.is_dir(p)}
+
+    @property
+    def dirs(self) -> set[str]:
+        return {p for p in self.walk() if self.is_dir(p)}

@@ -16,6 +16,8 @@ def _name(proc) -> str:
 
 
 def _ferr(exc) -> str:
+    if isinstance(exc, OSError) and exc.strerror and not isinstance(exc, FileNotFoundError):
+        return exc.strerror
     if isinstance(exc, IsADirectoryError):
         return "Is a directory"
     if isinstance(exc, FileExistsError):
@@ -251,7 +253,7 @@ def mkdir_main(proc):
     for a in args:
         try:
             proc.fs.mkdir(proc.fs.norm(a, proc.cwd or "/"), parents=bool(opts.get("p")))
-        except (FileExistsError, FileNotFoundError) as e:
+        except OSError as e:
             proc.err(f"mkdir: can't create directory '{a}': {_ferr(e)}\n")
             rc = 1
     return rc
@@ -272,7 +274,7 @@ def touch_main(proc):
             continue
         try:
             proc.fs.write(path, "")
-        except (FileNotFoundError, IsADirectoryError) as e:
+        except OSError as e:
             proc.err(f"touch: {a}: {_ferr(e)}\n")
             rc = 1
     return rc
@@ -288,22 +290,19 @@ def rm_main(proc):
     fs = proc.fs
     for a in args:
         path = fs.norm(a, proc.cwd or "/")
-        if path in fs.dirs:
-            if not (opts.get("r") or opts.get("R")):
-                proc.err(f"rm: '{a}' is a directory\n")
-                rc = 1
-                continue
-            prefix = path.rstrip("/") + "/"
-            for f in [f for f in fs.files if f.startswith(prefix)]:
-                del fs.files[f]
-            fs.dirs = {d for d in fs.dirs if not (d == path or d.startswith(prefix))}
+        if fs.is_dir(path) and not (opts.get("r") or opts.get("R")):
+            proc.err(f"rm: '{a}' is a directory\n")
+            rc = 1
             continue
         try:
-            fs.remove(path)
+            fs.remove_tree(path) if fs.is_dir(path) else fs.remove(path)
         except FileNotFoundError:
             if not opts.get("f"):
                 proc.err(f"rm: can't remove '{a}': No such file or directory\n")
                 rc = 1
+        except OSError as e:
+            proc.err(f"rm: can't remove '{a}': {e.strerror}\n")
+            rc = 1
     return rc
     yield
 

@@ -302,8 +302,9 @@ class Shell:
                             self.proc.fs.write(fpath, "", append=True)
                         else:
                             self.proc.fs.write(fpath, "")
-                    except (FileNotFoundError, IsADirectoryError) as e:
-                        why = "Is a directory" if isinstance(e, IsADirectoryError) else "nonexistent directory"
+                    except OSError as e:
+                        why = ("Is a directory" if isinstance(e, IsADirectoryError) else
+                               "nonexistent directory" if isinstance(e, FileNotFoundError) else e.strerror)
                         self.proc.err(f"sh: can't create {path}: {why}\n")
                         return 1
                     spec = (fpath, True)
