@@ -84,6 +84,9 @@ def verify(file: str = typer.Argument(..., help="scenario file or bundled name")
         ok = doc["ok"]
     else:
         typer.echo(render_summary(comparison, total), nl=False)
+        if comparison.differing:
+            typer.echo("hint: an engine hands out subnets after the last one it used, even once its "
+                       "networks are removed: verify against a freshly started engine")
         ok = comparison.ok and len(comparison.steps) == total
     raise typer.Exit(0 if ok else 1)
 

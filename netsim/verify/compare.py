@@ -116,7 +116,7 @@ def render_step(step: StepDiff, color: bool = False) -> str:
             if d:
                 out.append("     " + d.rstrip("\n").replace("\n", "\n     "))
     for note in step.notes:
-        out.append(f"     note: {note}")
+        out.append("     note: " + note.replace("\n", "\n           "))
     return "\n".join(out) + "\n"
 
 

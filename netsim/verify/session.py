@@ -16,6 +16,9 @@ from .normalize import user_words
 from .real import RealEngine
 
 
+INTERNAL_ERROR = 70        # EX_SOFTWARE: what a step that crashed the simulator exits with
+
+
 def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt
 
@@ -56,12 +59,17 @@ def differential(scenario, real: RealEngine, keep_going: bool = False,
     comparison = comparison or Comparison(keep=user_words(commands), real_roots=real.roots())
     for step in scenario.steps:
         r = real.run(step.run)
-        s = sim.run(step.run)
         notes = []
+        try:
+            s = sim.run(step.run).to_dict()
+        except Exception as err:          # a simulator bug is a difference, not the end of the run
+            s = {"stdout": "", "stderr": f"netsim: internal error: {type(err).__name__}: {err}\n",
+                 "exit_code": INTERNAL_ERROR}
+            notes.append("the simulator raised an exception on this step (shown as its stderr)")
         if step.expect:
             notes += [f"the scenario's expectation fails on the real engine: {f}"
                       for f in check(step.expect, r)]
-        diff = comparison.add(step.run, r.to_dict(), s.to_dict(), notes)
+        diff = comparison.add(step.run, r.to_dict(), s, notes)
         yield diff
         if not diff.match and not keep_going:
             return
