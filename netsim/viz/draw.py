@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from . import layout as L
 
-DPI = 100
+DPI = 150
 INK = "#000000"
 BAR = "#2b2b2b"
 HOST_FILL = "#f0f0f0"
@@ -77,7 +77,7 @@ def _host(ax, lay) -> None:
                 fontsize=L.FONT, family=SANS, style="italic", zorder=6)
     for i, note in enumerate(lay.notes):
         ax.text(x, 0.3 + (len(lay.notes) - 1 - i) * L.LINE, note, ha="left", va="bottom",
-                fontsize=6.5, family=SANS, color="#333333")
+                fontsize=L.NOTE_FONT, family=SANS, color="#333333")
 
 
 def _bar(ax, bar: L.Bar) -> None:

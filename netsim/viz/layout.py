@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from . import graph as G
 
 FONT = 7.0                 # points, text inside boxes
-CHAR_EM = 0.602            # DejaVu Sans Mono advance width, in em
+CHAR_EM = 0.64             # DejaVu Sans Mono advance (0.602 em) plus the rounding of hinted glyphs
 LINE = FONT * 1.4 / 72     # one text line, inches
 PAD = 0.08
 BOX_GAP = 0.35
@@ -35,6 +35,11 @@ LANDING_W = 0.35
 UPLINK_W = 1.3             # room at the host's bottom-left for eth0 and the host's own stack
 WRAP = 30                  # characters per line inside a box
 SUMMARY_THRESHOLD = 40     # above this many containers, one box per network
+NOTE_FONT = 6.5
+NOTES = ["dark bar: Linux bridge (a Docker network); hatched: --internal",
+         "line: veth pair, host end vethXXXX -> ethN in the namespace; dot: bridge port",
+         "solid box: a container's network namespace; '+ name': --network container:",
+         "dashed box: --network none; dotted grey box: --network host"]
 
 
 def text_width(chars: int, size: float = FONT) -> float:
@@ -230,8 +235,8 @@ def _summary_isolated(g, groups) -> Box:
 
 
 def _size(box: Box) -> None:
-    chars = max([len(box.title) + 1] + [len(s) for s in box.lines])
-    box.w = max(text_width(chars) + 2 * PAD, 1.2)
+    chars = max([len(s) for s in box.lines], default=0)
+    box.w = max(text_width(chars) + 2 * PAD, text_width(len(box.title), FONT + 1) + 2 * PAD, 1.2)
     box.h = (len(box.lines) + 1) * LINE + 2 * PAD + (LINE if box.stubs else 0)
 
 
@@ -298,7 +303,7 @@ def _place(g, lay, bridges, boxes_by_col, iso_boxes, bottom) -> None:
     content_right = x - (COL_GAP if not iso_boxes else BOX_GAP)
     # vertical structure
     uplink_h = 0.5
-    legend_h = 2 * LINE + 0.1
+    legend_h = len(NOTES) * LINE + 0.1
     host_bottom = margin + legend_h + uplink_h
     bottom_h = max([b.h for b in bottom], default=0)
     bar_y = host_bottom + inner + bottom_h + (0.25 if bottom else 0) + 2 * LINE + 0.1
@@ -314,7 +319,10 @@ def _place(g, lay, bridges, boxes_by_col, iso_boxes, bottom) -> None:
     for b in bottom:
         b.x, b.y = bx, host_bottom + inner
         bx += b.w + BOX_GAP
-    host_right = max(content_right, bx - BOX_GAP, margin + text_width(len(lay.title), 11) + 0.2) + inner
+    lay.notes = NOTES
+    notes_w = max(text_width(len(n), NOTE_FONT) for n in NOTES)
+    host_right = max(content_right, bx - BOX_GAP, margin + text_width(len(lay.title), 11) + 0.2,
+                     margin + notes_w - inner) + inner
     host_top = top + 0.45
     lay.host_box = (margin, host_bottom, host_right - margin, host_top - host_bottom)
     lay.host_label = f"host {g.graph.get('hostname', '')} (network namespace \"host\")"
@@ -323,10 +331,6 @@ def _place(g, lay, bridges, boxes_by_col, iso_boxes, bottom) -> None:
     lay.boxes = all_boxes + bottom
     _uplink(g, lay, host_bottom)
     _links(g, lay, boxes_by_col, bridges, extra, landings, track0)
-    lay.notes = ["dark bar: Linux bridge (network)   line: veth pair, host end vethXXXX -> ethN inside   "
-                 "dot: bridge port",
-                 "solid box: container network namespace   dashed: --network none   dotted: --network host   "
-                 "'+ name': --network container:"]
 
 
 def _bar_label(g, br: str) -> str:

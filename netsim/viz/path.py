@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from ..kernel.packet import ETH_ARP
 from . import graph as G
 from . import layout as L
+from .draw import DPI
 
 ARP_COLOUR = "#D55E00"     # Okabe-Ito vermillion
 IP_COLOUR = "#0072B2"      # Okabe-Ito blue
@@ -84,7 +85,7 @@ def render_path(engine, hops, ax=None, title: str = "", include_loopback: bool =
     st = steps(hops, include_loopback)
     list_h = (len(st) + 2) * LIST_FONT * 1.35 / 72 + 0.2
     if ax is None:
-        fig = Figure(figsize=(lay.width, lay.height + list_h), dpi=100)
+        fig = Figure(figsize=(lay.width, lay.height + list_h), dpi=DPI)
         ax = fig.add_axes((0, list_h / (lay.height + list_h), 1, lay.height / (lay.height + list_h)))
         _hop_list(fig.add_axes((0, 0, 1, list_h / (lay.height + list_h))), st, lay.width)
     fig, ax = render(lay, ax)

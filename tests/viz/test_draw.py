@@ -3,7 +3,8 @@ import struct
 import time
 
 from netsim import viz
-from netsim.viz import graph, layout, path
+from netsim.viz import layout, path
+from netsim.viz.draw import DPI
 
 from .conftest import build
 
@@ -28,7 +29,7 @@ def test_png_has_the_layout_size(tmp_path):
     eng = mixed()
     lay = layout.compute(viz.topology(eng), "t")
     viz.save(eng, tmp_path / "t.png", title="t")
-    assert png_size(tmp_path / "t.png") == (round(lay.width * 100), round(lay.height * 100))
+    assert png_size(tmp_path / "t.png") == (round(lay.width * DPI), round(lay.height * DPI))
     # three namespaces with bridges or none, two bridges: the picture is wider than tall
     assert lay.width > lay.height > 4
 
