@@ -214,6 +214,8 @@ def sort_random_order(s: str, command: str) -> str:
     if re.match(r"^\S*docker network inspect\b", command):
         if "range .Containers" in command:
             lines = s.split("\n")
+            if len(lines) == 2:        # one line: sort its words
+                return " ".join(sorted(lines[0].split(" "))) + "\n"
             return "\n".join(sorted(lines[:-1]) + lines[-1:])
         s = _sort_containers_map(s)
     if "Non-authoritative answer:" in s:
