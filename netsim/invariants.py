@@ -224,3 +224,66 @@ def _ports(daemon, kernel, out: list[str]) -> None:
     for key in daemon.portmapper.proxies:
         if key not in daemon.portmapper.allocated:
             out.append(f"portmapper: docker-proxy for {key[1]}:{key[2]} runs without an allocation")
+
+
+# -- snapshots ----------------------------------------------------------------
+def snapshot(engine) -> dict:
+    """The whole observable state, as plain data: compare two snapshots to
+    prove that a failing command changed nothing.
+
+    Left out on purpose: id/MAC generators and IPAM's next-pool pointer
+    (libnetwork's ``updateStartIndex`` also moves when a network then fails),
+    simulated time, packet counters and the ARP/FDB caches that traffic
+    (not configuration) fills.
+    """
+    daemon = getattr(engine, "daemon", engine)
+    kernel = daemon.kernel
+    nets = {}
+    for net in daemon.networks.values():
+        nets[net.name] = {
+            "id": net.id, "driver": net.driver, "subnet": str(net.subnet), "gateway": net.gateway,
+            "bridge": net.bridge_name, "options": dict(net.options),
+            "ipam_used": sorted(net.pool.used) if net.pool else None,
+            "endpoints": {cid: (ep.ip, ep.mac, ep.ifname, ep.host_ifname, tuple(ep.aliases),
+                                tuple(ep.ports))
+                          for cid, ep in sorted(net.endpoints.items())},
+        }
+    containers = {}
+    for c in daemon.containers.values():
+        containers[c.id] = {
+            "name": c.name, "status": c.state.status, "exit_code": c.state.exit_code,
+            "networks": sorted(c.networks), "endpoints": sorted(c.endpoints),
+            "sandbox": c.sandbox.key if c.sandbox is not None else None,
+            "files": {p: c.fs.read(p) for p in ("/etc/hosts", "/etc/resolv.conf", "/etc/hostname")
+                      if c.fs is not None and _exists(c.fs, p)},
+        }
+    namespaces = {}
+    for name, ns in kernel.namespaces.items():
+        namespaces[name] = {
+            "interfaces": {d.name: (d.kind, d.mac, d.mtu, d.up, tuple(str(a) for a in d.addrs),
+                                    d.master.name if d.master is not None else None,
+                                    getattr(getattr(d, "peer", None), "name", None),
+                                    tuple(p.name for p in getattr(d, "ports", ())))
+                           for d in ns.interfaces.values()},
+            "routes": [r.show() for r in ns.routes.sorted()],
+            "iptables": {t: table.save() for t, table in ns.netfilter.tables.items()},
+            "sysctl": dict(ns.sysctl),
+            "listeners": sorted(map(str, ns.tcp_listeners)),
+            "udp": sorted(map(str, ns.udp)),
+        }
+    return {
+        "networks": nets,
+        "ipam_allocated": {k: str(v) for k, v in sorted(daemon.ipam.allocated.items())},
+        "ports": sorted((k, getattr(v, "id", None)) for k, v in daemon.portmapper.allocated.items()),
+        "proxies": sorted(daemon.portmapper.proxies),
+        "containers": containers,
+        "namespaces": namespaces,
+    }
+
+
+def _exists(fs, path: str) -> bool:
+    try:
+        fs.read(path)
+        return True
+    except Exception:
+        return False

@@ -11,9 +11,30 @@ container's namespace as ``ethN``.
 """
 from __future__ import annotations
 
+import re
+
+from ...errors import Forbidden, InvalidParameter
 from ...kernel.netfilter import Rule
 
 NOT = frozenset
+_GO_BOOLS = {"1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"}
+
+
+def _go_quote(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _go_atoi(label: str, value: str) -> int:
+    """Go's ``strconv.Atoi`` (64-bit), with the driver's ``parseErr`` wording."""
+    why = None
+    if not re.fullmatch(r"[+-]?[0-9]+", value):
+        why = "invalid syntax"
+    elif not -2 ** 63 <= int(value) < 2 ** 63:
+        why = "value out of range"
+    if why:
+        raise InvalidParameter(f"failed to parse {label} value: {value} "
+                               f"(strconv.Atoi: parsing {_go_quote(value)}: {why})")
+    return int(value)
 
 
 class BridgeDriver:
@@ -26,13 +47,54 @@ class BridgeDriver:
 
     # -- network create / delete -----------------------------------------
     def create_network(self, net) -> None:
-        for step in (self.setup_device, self.setup_bridge_netfiltering, self.setup_ipv4,
-                     self.setup_ip_forwarding, self.setup_ip_tables):
-            step(net)
+        """``CreateNetwork``: parse the options, refuse conflicts, then run the
+        setup queue; a failing step undoes what the earlier ones built."""
+        self.parse_options(net)
+        self.check_conflicts(net)
+        try:
+            for step in (self.setup_device, self.setup_bridge_netfiltering, self.setup_ipv4,
+                         self.setup_ip_forwarding, self.setup_ip_tables):
+                step(net)
+        except Exception:
+            if net.id in self.bridges:
+                self.delete_network(net)
+            raise
+
+    @staticmethod
+    def bridge_name(net) -> str:
+        return net.options.get("com.docker.network.bridge.name") or (
+            "docker0" if net.name == "bridge" and net.predefined else f"br-{net.short_id}")
+
+    def parse_options(self, net) -> None:
+        """``fromLabels`` + ``Validate``: the driver options that must parse."""
+        for label, value in net.options.items():
+            if label == "com.docker.network.driver.mtu":
+                mtu = _go_atoi(label, value)
+                if mtu < 0:
+                    raise InvalidParameter(f"invalid MTU number: {mtu}")
+            elif label in ("com.docker.network.enable_ipv6",
+                           "com.docker.network.bridge.enable_ip_masquerade",
+                           "com.docker.network.bridge.enable_icc",
+                           "com.docker.network.bridge.default_bridge"):
+                if value not in _GO_BOOLS:
+                    raise InvalidParameter(f"failed to parse {label} value: {value} "
+                                           f"(strconv.ParseBool: parsing {_go_quote(value)}: invalid syntax)")
+
+    def check_conflicts(self, net) -> None:
+        """``createNetwork``: no two bridge networks may share a bridge name."""
+        name = self.bridge_name(net)
+        for other_id, br in self.bridges.items():
+            if br.name == name:
+                raise Forbidden(f"cannot create network {net.id} ({name}): conflicts with network "
+                                f"{other_id} ({name}): networks have same bridge name")
+        dev = self.osl.host.interfaces.get(name)
+        if dev is not None:
+            # netsim's own words: the model cannot take over a non-bridge device
+            raise Forbidden(f"cannot create network {net.id} ({name}): "
+                            f"device {name} already exists and is not a bridge")
 
     def setup_device(self, net) -> None:
-        name = net.options.get("com.docker.network.bridge.name") or (
-            "docker0" if net.name == "bridge" and net.predefined else f"br-{net.short_id}")
+        name = self.bridge_name(net)
         net.bridge_name = name
         mtu = int(net.options.get("com.docker.network.driver.mtu", 1500))
         self.bridges[net.id] = self.osl.bridge_add(name, self.ids.random_mac(), None, mtu)
