@@ -76,6 +76,7 @@ class Container:
     process: object = None
     proc: object = None
     fs: object = None
+    mounts: list = field(default_factory=list)          # storage.mounts.MountSpec (-v, --mount, --tmpfs)
     restart_count: int = 0
     log: list[tuple[str, str]] = field(default_factory=list)
     linked_env: list[str] = field(default_factory=list)

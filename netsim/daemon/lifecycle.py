@@ -58,11 +58,16 @@ class LifecycleMixin:
         self.containers[cid] = c
         return c
 
+    @property
+    def storage(self):
+        """Layers, overlay2, volumes and mounts (:mod:`netsim.storage`)."""
+        if "_storage" not in self.__dict__:
+            from ..storage.driver import Storage
+            self._storage = Storage(self)
+        return self._storage
+
     def _rootfs(self, c) -> Filesystem:
-        dirs = {"/bin", "/etc", "/tmp", "/root", "/var", "/var/www", "/proc", "/sys", "/dev", "/home",
-                "/usr", "/var/spool", "/var/spool/mail"}
-        return Filesystem({"/etc/passwd": "root:x:0:0:root:/root:/bin/sh\n",
-                           "/etc/group": "root:x:0:\n"}, dirs)
+        return self.storage.rootfs(c)
 
     # -- start -------------------------------------------------------------
     def container_start(self, ref: str) -> Container:
@@ -76,6 +81,7 @@ class LifecycleMixin:
             self._provider(c)
         self._allocate_network(c)
         try:
+            self.storage.attach(c)
             self._write_net_files(c)
             if program is None:
                 raise StartError(
@@ -159,6 +165,7 @@ class LifecycleMixin:
         self._release_network(c)
         if c.auto_remove:
             self.containers.pop(c.id, None)
+            self.storage.forget(c, remove_volumes=True)
 
     # -- stop / kill / restart ---------------------------------------------
     def container_stop(self, ref: str, timeout: int = 10) -> Container:
@@ -201,6 +208,7 @@ class LifecycleMixin:
                                "before attempting removal or force remove")
             self._kill(c, SIGKILL)
         self.containers.pop(c.id, None)
+        self.storage.forget(c, remove_volumes=c.auto_remove)
         return c
 
     def container_rename(self, ref: str, new: str) -> None:
