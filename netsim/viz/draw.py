@@ -14,6 +14,7 @@ from . import layout as L
 DPI = 150
 INK = "#000000"
 BAR = "#2b2b2b"
+INTERNAL = "#707070"      # --internal: lighter, so that its black hatching shows
 HOST_FILL = "#f0f0f0"
 MONO = "DejaVu Sans Mono"
 SANS = "DejaVu Sans"
@@ -56,7 +57,8 @@ def render(lay: L.Layout, ax=None):
         _bar(ax, bar)
     for box in lay.boxes:
         _box(ax, box)
-    ax.text(lay.width / 2, lay.height - 0.3, lay.title, ha="center", va="center",
+    hx, hy, hw, hh = lay.host_box
+    ax.text(hx + hw / 2, hy + hh + 0.28, lay.title, ha="center", va="center",
             fontsize=11, fontweight="bold", family=SANS)
     return fig, ax
 
@@ -82,7 +84,8 @@ def _host(ax, lay) -> None:
 
 def _bar(ax, bar: L.Bar) -> None:
     from matplotlib.patches import Rectangle
-    ax.add_patch(Rectangle((bar.x, bar.y), bar.w, L.BAR_H, facecolor=BAR, edgecolor=INK, lw=1,
+    ax.add_patch(Rectangle((bar.x, bar.y), bar.w, L.BAR_H, facecolor=INTERNAL if bar.internal else BAR,
+                           edgecolor=INK, lw=1,
                            hatch="////" if bar.internal else None, zorder=3))
     ax.text(bar.x + 0.08, bar.y + L.BAR_H / 2, bar.label, ha="left", va="center", color="white",
             fontsize=L.FONT + 0.5, fontweight="bold", family=MONO, zorder=4,

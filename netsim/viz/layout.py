@@ -18,6 +18,7 @@ known without a renderer: a character is ``CHAR_EM`` of the font size wide.
 from __future__ import annotations
 
 import ipaddress
+import math
 from dataclasses import dataclass, field
 
 from . import graph as G
@@ -32,6 +33,9 @@ BAR_H = 0.24
 VETH_ZONE = 0.8            # room above a bar for the rotated vethXXXX labels
 TRACK_STEP = 0.14
 LANDING_W = 0.35
+MAX_ROWS = 4
+LANE_STEP = 0.2            # spacing of the lines that come down from upper rows
+JOG_ZONE = 0.3             # vertical room between two rows of boxes
 UPLINK_W = 1.3             # room at the host's bottom-left for eth0 and the host's own stack
 WRAP = 30                  # characters per line inside a box
 SUMMARY_THRESHOLD = 40     # above this many containers, one box per network
@@ -54,6 +58,7 @@ class Box:
     lines: list[str]
     style: str                      # "netns", "none", "hostmode", "summary"
     stubs: list[tuple[str, str]] = field(default_factory=list)   # (iface node, label)
+    lane: float | None = None       # upper rows: x of the line down between the boxes below
     x: float = 0.0
     y: float = 0.0                  # bottom edge
     w: float = 0.0
@@ -285,14 +290,19 @@ def _place(g, lay, bridges, boxes_by_col, iso_boxes, bottom) -> None:
     margin, inner = 0.3, 0.3
     x = margin + inner
     bar_label_w = {b: text_width(len(_bar_label(g, b)), FONT + 0.5) + 0.5 for b in bridges}
+    nrows = _row_count(len(all_boxes))
+    rows_by_col = {}
     for br in bridges:
         start = x
         x += LANDING_W * len(landings[br])
-        for box in boxes_by_col[br]:
-            box.x = x
-            x += box.w + BOX_GAP
-        if boxes_by_col[br]:
-            x -= BOX_GAP
+        rows = rows_by_col[br] = _rows(boxes_by_col[br], nrows)
+        gap = BOX_GAP if len(rows) < 2 else max(BOX_GAP, LANE_STEP * len(rows) + 0.1)
+        for r, row in enumerate(rows):
+            for j, box in enumerate(row):
+                box.x = x + j * (box.w + gap)
+                box.lane = None if r == 0 else box.x + box.w + LANE_STEP * r
+        if rows:   # with upper rows, the last lanes run right of the last box: the bar covers them
+            x += len(rows[0]) * (box_w + gap) - (gap if len(rows) == 1 else gap - LANE_STEP * len(rows) + 0.05)
         x = max(x, start + bar_label_w[br], start + text_width(max(len(s) for s in _bar_sub(g, br))) + 0.1)
         d = g.nodes[br]
         lay.bars.append(Bar(br, _bar_label(g, br), _bar_sub(g, br), bool(d.get("internal")), start, 0, x - start))
@@ -309,11 +319,17 @@ def _place(g, lay, bridges, boxes_by_col, iso_boxes, bottom) -> None:
     bar_y = host_bottom + inner + bottom_h + (0.25 if bottom else 0) + 2 * LINE + 0.1
     track0 = bar_y + BAR_H + VETH_ZONE
     box_y = track0 + TRACK_STEP * len(extra) + 0.25
-    top = max([box_y + b.h for b in all_boxes], default=bar_y + BAR_H + 0.5)
     for b in lay.bars:
         b.y = bar_y
-    for b in all_boxes:
+    for b in iso_boxes:
         b.y = box_y
+    for rows in rows_by_col.values():
+        y = box_y
+        for row in rows:
+            for b in row:
+                b.y = y
+            y += max(b.h for b in row) + JOG_ZONE
+    top = max([b.y + b.h for b in all_boxes], default=bar_y + BAR_H + 0.5)
     # bottom zone, left to right
     bx = margin + UPLINK_W
     for b in bottom:
@@ -326,11 +342,33 @@ def _place(g, lay, bridges, boxes_by_col, iso_boxes, bottom) -> None:
     host_top = top + 0.45
     lay.host_box = (margin, host_bottom, host_right - margin, host_top - host_bottom)
     lay.host_label = f"host {g.graph.get('hostname', '')} (network namespace \"host\")"
-    lay.width = host_right + margin
-    lay.height = host_top + 0.55
+    # whole half-inches: exact in binary, so the pixel size is exactly width x dpi
+    lay.width = math.ceil((host_right + margin) * 2) / 2
+    lay.height = math.ceil((host_top + 0.55) * 2) / 2
     lay.boxes = all_boxes + bottom
     _uplink(g, lay, host_bottom)
     _links(g, lay, boxes_by_col, bridges, extra, landings, track0)
+
+
+def _row_count(n: int) -> int:
+    """Rows of boxes above the bars: one up to 6 namespaces, then about a third of sqrt(n)."""
+    return 1 if n <= 6 else min(MAX_ROWS, math.ceil(math.sqrt(n / 3)))
+
+
+def _rows(boxes: list[Box], nrows: int) -> list[list[Box]]:
+    """Split a column's boxes into rows; boxes with several interfaces stay in the bottom row."""
+    if not boxes:
+        return []
+    multi = [b for b in boxes if len(b.stubs) != 1]
+    single = [b for b in boxes if len(b.stubs) == 1]
+    per_row = max(math.ceil(len(boxes) / nrows), len(multi))
+    first = per_row - len(multi)
+    rows = [single[:first] + multi]
+    rest = single[first:]
+    while rest:
+        rows.append(rest[:per_row])
+        rest = rest[per_row:]
+    return rows
 
 
 def _bar_label(g, br: str) -> str:
@@ -383,7 +421,12 @@ def _links(g, lay, boxes_by_col, bridges, extra, landings, track0) -> None:
             for k, (iface, _) in enumerate(box.stubs):
                 if box.style == "summary" or G.bridge_of(g, iface) == home:
                     x = box.stub_x(k)
-                    _add_link(g, lay, iface, [(x, box.y), (x, bar.y + BAR_H)])
+                    if box.lane is None:
+                        _add_link(g, lay, iface, [(x, box.y), (x, bar.y + BAR_H)])
+                    else:   # an upper row: jog right into the lane between the boxes below
+                        jog = box.y - JOG_ZONE / 2
+                        _add_link(g, lay, iface, [(x, box.y), (x, jog), (box.lane, jog),
+                                                  (box.lane, bar.y + BAR_H)])
     for t, (box, k, br) in enumerate(extra):
         bar = bars[br]
         slot = landings[br].index((box, k, br))

@@ -3,7 +3,7 @@ import struct
 import time
 
 from netsim import viz
-from netsim.viz import layout, path
+from netsim.viz import graph, layout, path
 from netsim.viz.draw import DPI
 
 from .conftest import build
@@ -29,7 +29,8 @@ def test_png_has_the_layout_size(tmp_path):
     eng = mixed()
     lay = layout.compute(viz.topology(eng), "t")
     viz.save(eng, tmp_path / "t.png", title="t")
-    assert png_size(tmp_path / "t.png") == (round(lay.width * DPI), round(lay.height * DPI))
+    assert png_size(tmp_path / "t.png") == (int(lay.width * DPI), int(lay.height * DPI))
+    assert lay.width * 2 == int(lay.width * 2)
     # three namespaces with bridges or none, two bridges: the picture is wider than tall
     assert lay.width > lay.height > 4
 
@@ -87,7 +88,8 @@ def test_thirty_containers_on_five_networks_do_not_overlap():
         net = "" if i % 5 == 4 else f"--network net{i % 5}"
         lines.append(RUN.format(f"svc{i:02d}", net))
     lines += ["docker network connect net1 svc00", "docker network connect net3 svc05"]
-    lay = layout.compute(viz.topology(build(*lines)))
+    g = viz.topology(build(*lines))
+    lay = layout.compute(g)
     assert not lay.summary
     assert len([b for b in lay.boxes if b.style == "netns"]) == 30
     boxes = lay.boxes
@@ -98,6 +100,12 @@ def test_thirty_containers_on_five_networks_do_not_overlap():
     for i, a in enumerate(lay.bars):
         for b in lay.bars[i + 1:]:
             assert a.x + a.w <= b.x or b.x + b.w <= a.x
+    bars = {b.node: b for b in lay.bars}
+    for link in lay.links:   # every veth ends on the bar of its own bridge, never in the air
+        x_end, y_end = link.points[-1]
+        bar = bars[graph.bridge_of(g, link.iface)]
+        assert bar.x < x_end < bar.x + bar.w and y_end == bar.y + layout.BAR_H, link
+    assert lay.width < 40   # rows of boxes, not one 70-inch row
     x, y, w, h = lay.host_box
     for b in boxes:
         assert x < b.x and b.x + b.w < x + w and y < b.y and b.y + b.h < y + h
