@@ -69,6 +69,11 @@ class Engine:
             elif argv[0] == "docker":
                 out = self.cli.execute(argv[1:])
                 res = Result(line, out.stdout, out.stderr, out.exit_code)
+            elif argv[0] == "docker-compose":
+                from .scenario.compose import compose_command
+                out = compose_command(self.cli, argv[1:],
+                                      pause=lambda: self.sched.run(until=self.sched.now + 0.01))
+                res = Result(line, out.stdout, out.stderr, out.exit_code)
             else:
                 res = self._host_command(line, argv)
         self.sched.run(until=self.sched.now + COMMAND_GAP)
