@@ -87,6 +87,8 @@ def proc_read(proc, path: str) -> str | None:
     import posixpath
     path = posixpath.normpath(posixpath.join(proc.cwd or "/", path))
     ns = proc.netns
+    if path == "/proc/mounts" and getattr(proc.fs, "proc_mounts", None):
+        return proc.fs.proc_mounts()
     if path == "/proc/net/route":
         return proc_net_route(ns)
     if path == "/proc/net/arp":

@@ -12,6 +12,7 @@ from ...daemon.lifecycle import StartError
 from . import gotemplate as gt
 from .formatting import ellipsis, go_quote, human_duration, ports_column, tabwrite
 from .parser import UsageError, parse
+from .storage_cmds import StorageCommands
 from .views import container_json, dump, network_json
 
 EXEC_LIMIT = 3600.0     # simulated seconds a foreground program may run
@@ -30,7 +31,7 @@ class CommandFailed(Exception):
         self.stderr, self.exit_code, self.stdout = stderr, exit_code, stdout
 
 
-class DockerCli:
+class DockerCli(StorageCommands):
     def __init__(self, daemon):
         self.d = daemon
 
@@ -62,7 +63,7 @@ class DockerCli:
 
     # -- images --------------------------------------------------------------
     def _image(self, ref: str, cmd: str, out: Output):
-        image = images.lookup(ref)
+        image = self.d.storage.find_image(ref)
         if image is not None:
             return image
         name, tag = images.split_ref(ref)
@@ -144,7 +145,7 @@ class DockerCli:
                 dns_options=list(o.get("dns_option") or []),
                 extra_hosts=list(o.get("add_host") or []), mac_address=mac,
                 auto_remove=bool(o.get("rm")), restart_policy=(o.get("restart") or "no"),
-                attach=not o.get("detach"))
+                mounts=self._mount_specs(o, fail), attach=not o.get("detach"))
         except NetsimError as err:
             if cmd == "create":
                 raise CommandFailed(self._daemon_error(err), 1)

@@ -198,15 +198,10 @@ def container_json(daemon, c) -> Struct:
                               "/proc/sysrq-trigger"],
         }, go_type="*container.HostConfig"),
         "GraphDriver": Struct({
-            "Data": {
-                "LowerDir": f"{DATA_ROOT}/overlay2/{c.id}-init/diff:{DATA_ROOT}/overlay2/{c.image.id[7:]}/diff",
-                "MergedDir": f"{DATA_ROOT}/overlay2/{c.id}/merged",
-                "UpperDir": f"{DATA_ROOT}/overlay2/{c.id}/diff",
-                "WorkDir": f"{DATA_ROOT}/overlay2/{c.id}/work",
-            },
+            "Data": daemon.storage.graph_driver(c)["Data"],
             "Name": "overlay2",
         }),
-        "Mounts": [],
+        "Mounts": daemon.storage.mounts_json(c),
         "Config": Struct({
             "Hostname": c.hostname,
             "Domainname": c.domainname,
