@@ -34,6 +34,7 @@ class Filesystem:
                  root=None):
         from .storage.overlay import Overlay
         self.mounts: list[MountEntry] = [MountEntry("/", root if root is not None else Overlay())]
+        self.proc_mounts = None        # () -> the text of /proc/mounts, set by the storage driver
         for d in sorted(dirs or ()):
             self.mkdir(d, parents=True)
         for path, data in (files or {}).items():

@@ -75,6 +75,7 @@ class Storage:
         self.rw[c.id] = rw
         fs = Filesystem(root=Overlay(rw.upper, [rw.init] + [x.tree for x in reversed(layers)]))
         fs.mounts[0].info["cache_id"] = rw.cache_id
+        fs.proc_mounts = lambda: self.proc_mounts(c)
         for spec in c.mounts:
             if spec.type == "volume":
                 rw.volumes.append((spec, self.volumes.create(spec.source or None)))

@@ -225,6 +225,8 @@ def ls_main(proc):
         path = fs.norm(t, proc.cwd or "/")
         if fs.is_dir(path) and not opts.get("d"):
             names = fs.listdir(path)
+            if not (opts.get("a") or opts.get("A")):
+                names = [n for n in names if not n.startswith(".")]
             if opts.get("a"):
                 names = [".", ".."] + names
             outs.append((t, names))
