@@ -114,14 +114,15 @@ each other by IP, but not by name: the default bridge has no embedded DNS.""", [
             exit_code=0, stdout_contains="inet 172.17.0.1/16 brd 172.17.255.255 scope global docker0"),
 ], ["bridge", "basics"])
 
+XUE = {"pnet": "xue_network", "pa1": "tomcat81", "pa2": "tomcat82"}
 scenario("custom_bridge", "custom bridge network", """\
-Containers on a user-defined bridge reach each other by name: the embedded DNS server
-(127.0.0.11) answers for container names. The network takes the next free pool,
-172.18.0.0/16.""", [
-    recs("ping_user_network", 0, 3),
-    rec("exec_files_user_network", 3, sub={"app1": "pa1"}, note="the embedded DNS server"),
-    recs("ping_user_network", 3),
-    rec("nslookup_user_network", 3, sub={"ns1": "pa1", "ns2": "pa2"}),
+The seed tutorial's xue_network: containers on a user-defined bridge reach each other by
+name, because the embedded DNS server (127.0.0.11) answers for container names. The
+network takes the next free pool, 172.18.0.0/16.""", [
+    recs("ping_user_network", 0, 3, sub=XUE),
+    rec("exec_files_user_network", 3, sub={"app1": "tomcat81"}, note="the embedded DNS server"),
+    recs("ping_user_network", 3, sub=XUE),
+    rec("nslookup_user_network", 3, sub={"ns1": "tomcat81", "ns2": "tomcat82"}),
 ], ["bridge", "dns", "basics"])
 
 scenario("subnet_gateway", "a network with your own subnet and gateway", """\
