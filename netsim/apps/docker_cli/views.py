@@ -201,7 +201,7 @@ def container_json(daemon, c) -> Struct:
             "Data": daemon.storage.graph_driver(c)["Data"],
             "Name": "overlay2",
         }),
-        "Mounts": daemon.storage.mounts_json(c),
+        "Mounts": [Struct(m, go_type="types.MountPoint") for m in daemon.storage.mounts_json(c)],
         "Config": Struct({
             "Hostname": c.hostname,
             "Domainname": c.domainname,
