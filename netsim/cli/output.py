@@ -22,12 +22,14 @@ def print_step(outcome, trace: bool = False) -> None:
 
 
 def format_hop(hop) -> str:
-    summary = hop.frame.summary() if hasattr(hop.frame, "summary") else str(hop.frame)
-    where = f"{hop.netns}/{hop.dev}"
-    line = f"  {hop.time * 1000:10.3f} ms  {where:28} {summary}"
+    """One trace line: simulated time, namespace/interface, and either what
+    ``tcpdump -n -S`` on that interface would print or the kernel's decision."""
+    where = f"{hop.netns}/{hop.dev}" if hop.dev != "-" else hop.netns
+    stamp = f"  {hop.time * 1000:10.3f} ms  {where:24}"
     if hop.decision:
-        line = f"  {hop.time * 1000:10.3f} ms  {where:28} ↳ {hop.decision}"
-    return line
+        return f"{stamp} ↳ {hop.decision}"
+    from ..trace.tcpdump import summary
+    return f"{stamp} {summary(hop.frame)}"
 
 
 def print_json_stream(outcomes) -> list:

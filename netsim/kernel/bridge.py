@@ -85,12 +85,14 @@ class Bridge(Interface):
         if entry is not None:
             if entry.port is ingress:
                 return
-            self.kernel.trace(ingress or self, frame, f"{self.name}: FDB hit, forward to {entry.port.name}")
+            if self.kernel.hops is not None:
+                self.kernel.trace(ingress or self, frame, f"{self.name}: FDB hit, forward to {entry.port.name}")
             self._out(ingress, entry.port, frame)
             return
         ports = [p for p in self.ports if p is not ingress and p.up]
         why = "broadcast" if group else "FDB miss"
-        self.kernel.trace(ingress or self, frame, f"{self.name}: {why}, flood to {len(ports)} ports")
+        if self.kernel.hops is not None:
+            self.kernel.trace(ingress or self, frame, f"{self.name}: {why}, flood to {len(ports)} ports")
         for p in ports:
             self._out(ingress, p, frame)
 

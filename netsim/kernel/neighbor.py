@@ -73,6 +73,10 @@ class NeighborTable:
             entry.state = "FAILED"
             failed, entry.queue = entry.queue, []
             del self.entries[(entry.ip, entry.dev.ifindex)]
+            kernel = self.stack.kernel
+            if kernel.hops is not None:
+                kernel.trace(entry.dev, None, f"{entry.dev.name}: ARP for {entry.ip} failed after "
+                             f"{ARP_PROBES} requests, {len(failed)} packet(s) dropped (host unreachable)")
             for ip_packet in failed:
                 self.stack.unreachable(ip_packet)
             return

@@ -86,6 +86,9 @@ class NetNamespace:
             return dst if not dst.startswith("127.") else "127.0.0.1"
         route = self.routes.lookup(dst)
         if route is None:
+            if self.kernel.hops is not None:
+                self.kernel.trace(None, None, f"{self.name}: no route to {dst} (Network is unreachable)",
+                                  netns=self)
             return None
         return route.src or self.stack.source_for(route.dev, dst)
 
@@ -127,6 +130,9 @@ class NetNamespace:
         udp: UDP = pkt.payload
         sock = self.udp.get((pkt.dst, udp.dport)) or self.udp.get(("0.0.0.0", udp.dport))
         if sock is None:
+            if self.kernel.hops is not None:
+                self.kernel.trace(None, pkt, f"{self.name}: nothing listens on udp {pkt.dst}:{udp.dport}, "
+                                  "ICMP port unreachable", netns=self)
             self.stack.send_icmp_error(pkt, ICMP.DEST_UNREACH, ICMP.PORT_UNREACH)
             return
         sock.queue.push((udp.payload, (pkt.src, udp.sport)))

@@ -178,6 +178,9 @@ def tcp_input(netns, pkt: IPv4) -> None:
             return
     if "R" in seg.flags:
         return
+    if netns.kernel.hops is not None:
+        netns.kernel.trace(None, pkt, f"{netns.name}: nothing listens on tcp {pkt.dst}:{seg.dport}, "
+                           "reset", netns=netns)
     ack = (seg.seq + len(seg.payload) + (1 if ("S" in seg.flags or "F" in seg.flags) else 0)) & 0xFFFFFFFF
     rst = TCP(seg.dport, seg.sport, "RA", 0 if "A" not in seg.flags else seg.ack, ack)
     netns.stack.output(IPv4(pkt.dst, pkt.src, PROTO_TCP, rst, ident=0))

@@ -47,7 +47,9 @@ class Message:
                 rdata = ipaddress.IPv6Address(r.data).packed
             else:
                 rdata = _name(r.data)
-            out += b"\xc0\x0c" + struct.pack("!HHIH", r.type, 1, r.ttl, len(rdata)) + rdata
+            # Uncompressed owner name: miekg/dns packs with Compress=false by
+            # default, as Docker's resolver does (``c2.`` A reply: 38 bytes).
+            out += _name(r.name) + struct.pack("!HHIH", r.type, 1, r.ttl, len(rdata)) + rdata
         return out
 
     @classmethod

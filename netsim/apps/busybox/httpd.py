@@ -155,9 +155,12 @@ def _respond(conn, sched, code, body, mime, location=None, head=False):
     if info is not None:
         hdr += (f"<HTML><HEAD><TITLE>{code} {name}</TITLE></HEAD>\n"
                 f"<BODY><H1>{code} {name}</H1>\n{info}\n</BODY></HTML>\n")
-    data = hdr.encode("latin-1") + (body if body is not None and not head else b"")
+    # send_headers() writes the headers, then send_file_and_exit() the file:
+    # two writes, two segments on the wire.
     try:
-        conn.send(data)
+        conn.send(hdr.encode("latin-1"))
+        if body and not head:
+            conn.send(body)
     except SocketError:
         return
     conn.close()
