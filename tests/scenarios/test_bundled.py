@@ -90,4 +90,4 @@ def test_cli_runs_a_bundled_scenario_by_name():
     out = subprocess.run([sys.executable, "-m", "netsim", "run", "custom_bridge"], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
     assert out.stdout.startswith("$ docker network create xue_network\n")
-    assert "PING pa2 (172.18.0.3): 56 data bytes\n" in out.stdout
+    assert "PING tomcat82 (172.18.0.3): 56 data bytes\n" in out.stdout
