@@ -64,8 +64,8 @@ class OsLayer:
         """``ip link add HOST type veth peer name TMP``; both ends in the host."""
         host_end, peer = veth_pair(self.kernel, host_name, host_name + "p", host_mac, peer_mac)
         host_end.mtu = peer.mtu = mtu
-        self.host.add_interface(host_end)
         self.host.add_interface(peer)
+        self.host.add_interface(host_end)
         return host_end, peer
 
     def link_set_master(self, dev, bridge) -> None:

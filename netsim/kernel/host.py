@@ -26,15 +26,10 @@ class Kernel:
     def __init__(self, sched: Scheduler | None = None, seed: int = 0):
         self.sched = sched or Scheduler()
         self.rng = random.Random(seed)
-        self._ifindex = 0
         self.namespaces: dict[str, NetNamespace] = {}
         self.hops: list[Hop] | None = None
         self.pcap: dict[tuple[str, str], list] | None = None
         self.init_net = self.netns_add("host")
-
-    def next_ifindex(self) -> int:
-        self._ifindex += 1
-        return self._ifindex
 
     def netns_add(self, name: str) -> NetNamespace:
         ns = NetNamespace(self, name)

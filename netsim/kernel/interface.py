@@ -34,13 +34,24 @@ class Interface:
         self.name = name
         self.mac = mac
         self.mtu = mtu
-        self.ifindex = kernel.next_ifindex()
+        self.ifindex = 0          # assigned by the namespace it is registered in
         self.netns = None
         self.addrs: list[ipaddress.IPv4Interface] = []
         self.up = False
         self.master = None
         self.stats = Counters()
         self.promisc = False
+        self._addr_key = None
+        self._addr_texts = frozenset()
+
+    def has_address(self, text: str) -> bool:
+        """Whether ``text`` is one of this device's addresses (cached texts)."""
+        addrs = self.addrs
+        key = (id(addrs), len(addrs))
+        if self._addr_key != key:
+            self._addr_key = key
+            self._addr_texts = frozenset(str(a.ip) for a in addrs)
+        return text in self._addr_texts
 
     def __repr__(self) -> str:
         ns = self.netns.name if self.netns else "-"
@@ -62,7 +73,9 @@ class Interface:
             return
         self.stats.tx_packets += 1
         self.stats.tx_bytes += len(frame)
-        self.kernel.capture(self, frame)
+        kernel = self.kernel
+        if kernel.hops is not None or kernel.pcap is not None:
+            kernel.capture(self, frame)
         self._xmit(frame)
 
     def _xmit(self, frame) -> None:
@@ -75,7 +88,9 @@ class Interface:
             return
         self.stats.rx_packets += 1
         self.stats.rx_bytes += len(frame)
-        self.kernel.capture(self, frame)
+        kernel = self.kernel
+        if kernel.hops is not None or kernel.pcap is not None:
+            kernel.capture(self, frame)
         if self.master is not None:
             self.master.port_input(self, frame)
         elif self.netns is not None:
@@ -127,7 +142,10 @@ class VethEnd(Interface):
 
 
 def veth_pair(kernel, name: str, peer_name: str, mac: str, peer_mac: str):
-    """``ip link add NAME type veth peer name PEER_NAME``."""
+    """``ip link add NAME type veth peer name PEER_NAME``.
+
+    Returns ``(dev, peer)``; register the peer first, as ``veth_newlink``
+    does, so the peer gets the lower interface index."""
     a = VethEnd(kernel, name, mac)
     b = VethEnd(kernel, peer_name, peer_mac)
     a.peer, b.peer = b, a

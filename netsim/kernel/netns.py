@@ -32,13 +32,26 @@ class NetNamespace:
         self.tcp_listeners: dict = {}
         self.tcp_conns: dict = {}
         self.icmp_sockets: list = []
-        self.add_interface(Loopback(kernel))
+        self._ifindex = 0
+        self.add_interface(Loopback(kernel))     # lo is always index 1 in a new namespace
 
     def __repr__(self) -> str:
         return f"<NetNamespace {self.name}>"
 
     # -- devices -----------------------------------------------------------
+    def _new_ifindex(self) -> int:
+        """``dev_new_index``: the next index after the last one, skipping used ones."""
+        used = {d.ifindex for d in self.interfaces.values()}
+        while True:
+            self._ifindex += 1
+            if self._ifindex not in used:
+                return self._ifindex
+
     def add_interface(self, dev) -> None:
+        """Register a device; one moved in from another namespace keeps its
+        index unless that index is taken here (``dev_change_net_namespace``)."""
+        if not dev.ifindex or any(d.ifindex == dev.ifindex for d in self.interfaces.values()):
+            dev.ifindex = self._new_ifindex()
         dev.netns = self
         self.interfaces[dev.name] = dev
         for a in dev.addrs:
