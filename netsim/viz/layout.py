@@ -435,7 +435,7 @@ def _links(g, lay, boxes_by_col, bridges, extra, landings, track0) -> None:
         sx = box.stub_x(k)
         _add_link(g, lay, box.stubs[k][0], [(sx, box.y), (sx, ty), (lx, ty), (lx, bar.y + BAR_H)])
     for box in lay.boxes:
-        lay.pos[box.node] = (box.x + box.w / 2, box.y + box.h / 2)
+        lay.pos[box.node] = (box.x + box.w - 0.15, box.y + box.h - 0.15)   # the namespace's own stack
         for k, (iface, _) in enumerate(box.stubs):
             lay.pos.setdefault(iface, (box.stub_x(k), box.y))
     for bar in lay.bars:

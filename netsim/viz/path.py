@@ -13,6 +13,7 @@ steps circles joined by solid arrows; broadcasts are drawn hollow.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from ..kernel.packet import ETH_ARP
@@ -23,6 +24,7 @@ from .draw import DPI
 ARP_COLOUR = "#D55E00"     # Okabe-Ito vermillion
 IP_COLOUR = "#0072B2"      # Okabe-Ito blue
 LIST_FONT = 6.5
+LINE_IN = 7.5 * 1.35 / 72
 
 
 @dataclass
@@ -78,19 +80,28 @@ def _point(g, lay: L.Layout, step: Step):
 
 def render_path(engine, hops, ax=None, title: str = "", include_loopback: bool = False):
     """The topology with the steps of ``hops`` numbered; returns the Figure."""
-    from matplotlib.figure import Figure
     from .draw import render
     g = G.build(engine, title)
     lay = L.compute(g, title)
     st = steps(hops, include_loopback)
-    list_h = (len(st) + 2) * LIST_FONT * 1.35 / 72 + 0.2
     if ax is None:
-        fig = Figure(figsize=(lay.width, lay.height + list_h), dpi=DPI)
-        ax = fig.add_axes((0, list_h / (lay.height + list_h), 1, lay.height / (lay.height + list_h)))
-        _hop_list(fig.add_axes((0, 0, 1, list_h / (lay.height + list_h))), st, lay.width)
+        rows = hop_rows(st, int((lay.width - 0.6) / L.text_width(1, LIST_FONT)))
+        fig, ax, panel = _with_panel(lay, (len(rows) + 1) * LIST_FONT * 1.35 / 72 + 0.2, top=False)
+        _hop_list(panel, rows, lay.width)
     fig, ax = render(lay, ax)
     overlay(ax, g, lay, st)
     return fig
+
+
+def _with_panel(lay: L.Layout, panel_h: float, top: bool):
+    """A figure with the topology's axes and a text panel above or below it."""
+    from matplotlib.figure import Figure
+    panel_h = math.ceil(panel_h * 2) / 2          # whole half-inches: exact pixel sizes
+    total = lay.height + panel_h
+    fig = Figure(figsize=(lay.width, total), dpi=DPI)
+    topo = (0, 0 if top else panel_h / total, 1, lay.height / total)
+    panel = (0, lay.height / total if top else 0, 1, panel_h / total)
+    return fig, fig.add_axes(topo), fig.add_axes(panel)
 
 
 def overlay(ax, g, lay: L.Layout, st: list[Step]) -> None:
@@ -106,9 +117,19 @@ def overlay(ax, g, lay: L.Layout, st: list[Step]) -> None:
             _arrow(ax, prev, p, s)
         prev = p
     for p, group in placed.items():
-        below = any(node_for(g, s) in g and g.nodes[node_for(g, s)].get("netns") not in (None, G.HOST)
-                    for s in group)
-        _marker(ax, p, group, below)
+        _marker(ax, p, group, _label_side(g, node_for(g, group[0])))
+
+
+def _label_side(g, node: str | None) -> str:
+    """Where a marker's step numbers go, away from the text already there."""
+    if node is None or node not in g:
+        return "above"
+    d = g.nodes[node]
+    if d["kind"] == "bridge":
+        return "under"          # below the bar, right of its label and subnet
+    if d["kind"] == "interface" and d["netns"] != G.HOST:
+        return "below"          # under the namespace box, left of the veth line
+    return "above"
 
 
 def _arrow(ax, a, b, s: Step) -> None:
@@ -119,31 +140,50 @@ def _arrow(ax, a, b, s: Step) -> None:
                                  shrinkA=6, shrinkB=6, zorder=7, alpha=0.9))
 
 
-def _marker(ax, p, group: list[Step], below: bool = False) -> None:
-    arp = all(s.arp for s in group)
+def numbers(group: list[Step]) -> str:
+    """``3,5,10`` or, when long, ``3,9,…,40``."""
     nums = ",".join(str(s.number) for s in group)
-    if len(nums) > 18:
-        nums = f"{group[0].number}…{group[-1].number} ({len(group)})"
+    if len(nums) > 14:
+        nums = f"{group[0].number},{group[1].number},…,{group[-1].number}"
+    return nums
+
+
+def _marker(ax, p, group: list[Step], side: str = "above") -> None:
+    arp = all(s.arp for s in group)
     ax.plot([p[0]], [p[1]], marker="s" if arp else "o", markersize=9, zorder=8,
             markerfacecolor="white", markeredgecolor=ARP_COLOUR if arp else IP_COLOUR, markeredgewidth=2)
-    ax.text(p[0] - 0.1, p[1] - 0.1 if below else p[1] + 0.08, nums, ha="right",
-            va="top" if below else "bottom", fontsize=7, fontweight="bold",
+    x, y, ha, va = {"above": (p[0] - 0.1, p[1] + 0.08, "right", "bottom"),
+                    "below": (p[0] - 0.1, p[1] - 0.1, "right", "top"),
+                    "under": (p[0] + 0.05, p[1] - L.BAR_H / 2 - 0.06, "center", "top")}[side]
+    ax.text(x, y, numbers(group), ha=ha, va=va, fontsize=7, fontweight="bold",
             family="DejaVu Sans Mono", zorder=9,
             bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="#555555", lw=0.6))
 
 
-def _hop_list(ax, st: list[Step], width: float) -> None:
+def hop_rows(st: list[Step], limit: int) -> list[str]:
+    """The step list as text rows of at most ``limit`` characters (long ones continue indented)."""
+    indent = " " * 30
+    rows = ["step  where                   frame  [decision]"]
+    for s in st:
+        text = f"{s.number:>4}  {s.netns + ' ' + s.dev:<24}{s.summary}"
+        if s.decision:
+            text += f"  [{s.decision}]"
+        while len(text) > limit:
+            cut = text.rfind(" ", len(indent) + 10, limit)
+            cut = cut if cut > 0 else limit
+            rows.append(text[:cut])
+            text = indent + text[cut:].lstrip()
+        rows.append(text)
+    return rows
+
+
+def _hop_list(ax, rows: list[str], width: float) -> None:
     ax.axis("off")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     line = LIST_FONT * 1.35 / 72
     height = ax.get_position().height * ax.figure.get_figheight()
-    limit = int((width - 0.6) / L.text_width(1, LIST_FONT))
-    rows = ["step  where                   frame  [decision]"] + [
-        f"{s.number:>4}  {s.netns + ' ' + s.dev:<24}{s.summary}{'  [' + s.decision + ']' if s.decision else ''}"
-        for s in st]
-    for i, r in enumerate(rows):
-        text = r if len(r) <= limit else r[:limit - 1] + "…"
+    for i, text in enumerate(rows):
         ax.text(0.3 / width, 1 - (i + 1) * line / height, text, ha="left", va="bottom",
                 fontsize=LIST_FONT, family="DejaVu Sans Mono",
                 fontweight="bold" if i == 0 else "normal")
@@ -165,14 +205,17 @@ def animate(engine, hops, title: str = "", include_loopback: bool = False, inter
     lay = L.compute(g, title)
     st = [s for s in steps(hops, include_loopback) if _point(g, lay, s) is not None]
     instants = sorted({round(s.time, 9) for s in st})
-    fig, ax = render(lay)
+    fig, ax, panel = _with_panel(lay, 5 * LINE_IN + 0.2, top=True)
+    render(lay, ax)
+    panel.axis("off")
+    panel.set_xlim(0, lay.width)
+    panel.set_ylim(0, 1)
     lit = ax.scatter([], [], s=220, zorder=9, marker="o", facecolors="none", edgecolors=IP_COLOUR,
                      linewidths=3)
     lit_arp = ax.scatter([], [], s=220, zorder=9, marker="s", facecolors="none", edgecolors=ARP_COLOUR,
                          linewidths=3)
     trail = ax.scatter([], [], s=40, zorder=8, marker="o", color="#777777")
-    caption = ax.text(0.2, lay.height - 0.62, "", ha="left", va="top", fontsize=7.5,
-                      family="DejaVu Sans Mono", zorder=10)
+    caption = panel.text(0.3, 0.9, "", ha="left", va="top", fontsize=7.5, family="DejaVu Sans Mono")
     seen: list = []
 
     def frame(i):
@@ -183,11 +226,14 @@ def animate(engine, hops, title: str = "", include_loopback: bool = False, inter
         lit_arp.set_offsets(pts_arp or [(float("nan"), float("nan"))])
         trail.set_offsets(seen or [(float("nan"), float("nan"))])
         seen.extend(pts_ip + pts_arp)
-        caption.set_text("\n".join(f"{s.number}. {s.netns} {s.dev}: {s.summary}"[:110] for s in now[:4]))
+        limit = int((lay.width - 0.6) / L.text_width(1, 7.5))
+        rows = [f"t={instants[i] * 1000:.3f} ms"] + [
+            f"{s.number}. {s.netns} {s.dev}: {s.summary}"[:limit] for s in now[:4]]
+        caption.set_text("\n".join(rows))
         return lit, lit_arp, trail, caption
 
-    return FuncAnimation(fig, frame, frames=max(len(instants), 1) if instants else 0, interval=interval,
-                         blit=False, repeat=False)
+    return FuncAnimation(fig, frame, frames=range(len(instants)), interval=interval, blit=False,
+                         repeat=False, cache_frame_data=False)
 
 
 def save_animation(anim, path) -> str:
