@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import ipaddress
 
+from functools import lru_cache
+
+from .addr import ip_int
 from .neighbor import NeighborTable
 from .netfilter import Conn, HookContext, flow_tuple
 from .packet import (ARP, BROADCAST, ETH_ARP, ETH_IP, ICMP, IPv4, PROTO_ICMP,
@@ -23,16 +26,18 @@ class IPStack:
         self.kernel = netns.kernel
         self.neigh = NeighborTable(self)
         self._ident = 0
+        self._local_routes: dict = {}
 
     # -- addresses ---------------------------------------------------------
     def is_local(self, addr: str) -> bool:
+        a = ip_int(addr)
         for dev in self.netns.interfaces.values():
             if not dev.up:
                 continue
-            if dev.kind == "loopback" and ipaddress.IPv4Address(addr) in LOOPBACK_NET:
+            if dev.kind == "loopback" and a >> 24 == 127:
                 return True
-            for a in dev.addrs:
-                if str(a.ip) == addr:
+            for x in dev.addrs:
+                if _ifaddr(x)[0] == a:
                     return True
         return False
 
@@ -40,9 +45,11 @@ class IPStack:
         route = self.netns.routes.lookup(dst)
         if route is not None and route.src:
             return route.src
-        for a in dev.addrs:
-            if ipaddress.IPv4Address(dst) in a.network:
-                return str(a.ip)
+        a = ip_int(dst)
+        for x in dev.addrs:
+            ip, net, mask, text = _ifaddr(x)
+            if a & mask == net:
+                return text
         return str(dev.addrs[0].ip) if dev.addrs else "0.0.0.0"
 
     def next_ident(self) -> int:
@@ -59,9 +66,8 @@ class IPStack:
             self.ip_input(dev, frame.payload)
 
     def arp_input(self, dev, arp: ARP) -> None:
-        ours = any(str(a.ip) == arp.pdst for a in dev.addrs)
         if arp.op == ARP.REQUEST:
-            if not ours:
+            if not dev.has_address(arp.pdst):
                 return
             self.neigh.update(arp.psrc, dev, arp.hwsrc)
             reply = ARP(ARP.REPLY, dev.mac, arp.pdst, arp.hwsrc, arp.psrc)
@@ -125,8 +131,12 @@ class IPStack:
         if not self.is_local(dst):
             return None
         lo = self.netns.interfaces.get("lo")
-        from .route import Route
-        return Route(ipaddress.IPv4Network(dst + "/32"), lo, scope="host", proto="local")
+        route = self._local_routes.get(dst)
+        if route is None or route.dev is not lo:
+            from .route import Route
+            route = self._local_routes[dst] = Route(ipaddress.IPv4Network(dst + "/32"), lo,
+                                                    scope="host", proto="local")
+        return route
 
     def _post_and_send(self, pkt: IPv4, route, in_iface) -> None:
         pkt = self._nat_post(pkt, in_iface, route.dev.name)
@@ -232,11 +242,13 @@ class IPStack:
             rule = nf.nat.evaluate("POSTROUTING", pkt, self._ctx(in_iface, out_iface, "NEW"), trail)
             if rule is not None and rule.target in ("MASQUERADE", "SNAT"):
                 dev = self.netns.interfaces[out_iface]
-                src = rule.to_source or self.source_for(dev, pkt.dst)
+                src, _, port = (rule.to_source or "").partition(":")
+                src = src or self.source_for(dev, pkt.dst)
+                sport = int(port) if port else conn.dnat[2]
                 self.kernel.trace(None, pkt, f"{self.netns.name}: {rule.target} {pkt.src} → {src}",
                                   netns=self.netns)
-                nf.conntrack.set_snat(conn, (conn.dnat[0], src) + conn.dnat[2:])
-        if conn.trans[1] != pkt.src:
+                nf.conntrack.set_snat(conn, (conn.dnat[0], src, sport) + conn.dnat[3:])
+        if conn.trans[1:3] != conn.dnat[1:3]:
             return _rewrite(pkt, src=conn.trans[1:3])
         return pkt
 
@@ -247,6 +259,13 @@ class IPStack:
         out.dst = conn.orig[1]
         out.payload.data = orig_inner
         return out
+
+
+@lru_cache(maxsize=None)
+def _ifaddr(iface) -> tuple[int, int, int, str]:
+    """An ``IPv4Interface`` as (address, network, mask) ints and its address text."""
+    return (int(iface.ip), int(iface.network.network_address), int(iface.network.netmask),
+            str(iface.ip))
 
 
 def _desc(pkt) -> str:

@@ -7,8 +7,9 @@ MASQUERADE.  ``Rule.spec()`` prints a rule as ``iptables -S`` does.
 """
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass, field
+
+from .addr import in_prefix
 
 from .packet import ICMP, PROTO_ICMP, PROTO_TCP, PROTO_UDP
 
@@ -28,6 +29,7 @@ class Rule:
     out_iface: str | None = None
     proto: str | None = None
     dport: int | None = None
+    sport: int | None = None
     ctstate: tuple[str, ...] | None = None
     dst_type: str | None = None          # -m addrtype --dst-type LOCAL
     to_destination: str | None = None    # DNAT ip[:port]
@@ -48,8 +50,12 @@ class Rule:
             out.append(("! " if key in self.negate else "") + f"{flag} {value}")
         if self.proto:
             out.append(f"-p {self.proto}")
+        if self.sport is not None or self.dport is not None:
+            out.append(f"-m {self.proto}")
+        if self.sport is not None:
+            out.append(f"--sport {self.sport}")
         if self.dport is not None:
-            out.append(f"-m {self.proto} --dport {self.dport}")
+            out.append(f"--dport {self.dport}")
         if self.dst_type:
             out.append(f"-m addrtype --dst-type {self.dst_type}")
         if self.ctstate:
@@ -62,18 +68,20 @@ class Rule:
         return " ".join(out)
 
     def matches(self, pkt, ctx: "HookContext") -> bool:
-        checks = (
-            ("src", self.src, lambda v: _in(pkt.src, v)),
-            ("dst", self.dst, lambda v: _in(pkt.dst, v)),
-            ("in_iface", self.in_iface, lambda v: ctx.in_iface == v),
-            ("out_iface", self.out_iface, lambda v: ctx.out_iface == v),
-        )
-        for key, value, test in checks:
-            if value is not None and test(value) == (key in self.negate):
-                return False
+        neg = self.negate
+        if self.src is not None and _in(pkt.src, self.src) == ("src" in neg):
+            return False
+        if self.dst is not None and _in(pkt.dst, self.dst) == ("dst" in neg):
+            return False
+        if self.in_iface is not None and (ctx.in_iface == self.in_iface) == ("in_iface" in neg):
+            return False
+        if self.out_iface is not None and (ctx.out_iface == self.out_iface) == ("out_iface" in neg):
+            return False
         if self.proto and PROTO_NAMES.get(pkt.proto) != self.proto:
             return False
         if self.dport is not None and getattr(pkt.payload, "dport", None) != self.dport:
+            return False
+        if self.sport is not None and getattr(pkt.payload, "sport", None) != self.sport:
             return False
         if self.ctstate and ctx.ctstate not in self.ctstate:
             return False
@@ -85,7 +93,7 @@ class Rule:
 def _in(addr: str, net: str) -> bool:
     if "/" not in net:
         return addr == net
-    return ipaddress.IPv4Address(addr) in ipaddress.IPv4Network(net, strict=False)
+    return in_prefix(addr, net)
 
 
 @dataclass
@@ -227,4 +235,8 @@ class Netfilter:
         return self.tables["nat"]
 
     def is_empty(self) -> bool:
-        return not any(rules for t in self.tables.values() for rules in t.chains.values())
+        for t in self.tables.values():
+            for rules in t.chains.values():
+                if rules:
+                    return False
+        return True

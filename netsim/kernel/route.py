@@ -4,6 +4,8 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 
+from .addr import ip_int
+
 
 @dataclass
 class Route:
@@ -15,6 +17,10 @@ class Route:
     proto: str = "kernel"
     metric: int = 0
     order: int = field(default=0, compare=False)
+
+    def __post_init__(self) -> None:
+        self._net = int(self.dst.network_address)
+        self._mask = int(self.dst.netmask)
 
     def show(self) -> str:
         """One line of iproute2's ``ip route`` for this route."""
@@ -54,10 +60,10 @@ class RouteTable:
         self.routes = [r for r in self.routes if not pred(r)]
 
     def lookup(self, dst: str) -> Route | None:
-        addr = ipaddress.IPv4Address(dst)
+        addr = ip_int(dst)
         best = None
         for r in self.routes:
-            if not (r.dev.up and addr in r.dst):
+            if (addr & r._mask) != r._net or not r.dev.up:
                 continue
             if best is None or (r.dst.prefixlen, -r.metric) > (best.dst.prefixlen, -best.metric):
                 best = r
