@@ -98,8 +98,10 @@ def load_text(text: str, path: str = "<text>") -> Scenario:
             continue
         if not buf:
             start = n
+        if buf:
+            line = line.lstrip()   # a continued line's indentation is layout, not content
         if line.endswith("\\"):
-            buf += line[:-1] + " "
+            buf += line[:-1].rstrip() + " "
             continue
         buf += line
         steps.append(Step(_strip_prompt(buf.strip()), line=start))
