@@ -30,6 +30,42 @@ def fail(message: str, status: ExitStatus = ExitStatus.BAD_INPUT):
     raise typer.Exit(int(status))
 
 
+DRAW_FORMATS = ("png", "svg", "json")
+
+
+def check_output_file(path: Path, formats, option: str) -> None:
+    """Refuse, before anything runs, an output that could not be written:
+    a directory (never replaced), a missing parent, an unknown format."""
+    if path.is_dir():
+        fail(f"{option} {path}: is a directory (give a file name such as {path / ('topology.' + formats[0])})")
+    if not path.parent.is_dir():
+        fail(f"{option} {path}: directory {path.parent} does not exist")
+    fmt = path.suffix.lstrip(".").lower()
+    if fmt not in formats:
+        fail(f"{option} {path}: unknown format '{fmt}' (expected one of: {', '.join(formats)})")
+
+
+def write_atomically(path: Path, write) -> None:
+    """``write(tmp)`` into a temporary file beside ``path``, then rename it
+    over ``path``: a reader sees the old file or the whole new one, never half."""
+    import os
+    import tempfile
+    if path.is_dir():
+        raise OSError(21, "Is a directory", str(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
 def resolve_scenario(ref: str) -> Path:
     """A path, or the name of a bundled scenario (``netsim run custom_bridge``)."""
     p = Path(ref)
@@ -53,6 +89,10 @@ def run(file: str = typer.Argument(..., help="scenario (.yaml), command list (.t
     from ..scenario import load
     from ..scenario.runner import make_engine, run_scenario
     from .output import print_json_stream, print_step
+    if draw is not None:
+        check_output_file(draw, DRAW_FORMATS, "--draw")
+    if pcap is not None and pcap.exists() and not pcap.is_dir():
+        fail(f"--pcap {pcap}: not a directory")
     try:
         scenario = load(resolve_scenario(file))
         engine = make_engine(scenario, trace=trace, pcap=pcap is not None, seed=seed)
@@ -67,12 +107,18 @@ def run(file: str = typer.Argument(..., help="scenario (.yaml), command list (.t
             print_step(outcome, trace=trace)
             if not outcome.ok:
                 failed.append(outcome)
-    if pcap is not None:
-        from ..trace.pcap import write_pcaps
-        write_pcaps(engine, pcap)
-    if draw is not None:
-        from ..viz import save
-        save(engine, draw, title=scenario.name)
+    try:
+        if pcap is not None:
+            from ..trace.pcap import write_pcaps
+            write_pcaps(engine, pcap)
+        if draw is not None:
+            from ..viz import save
+            write_atomically(draw, lambda tmp: save(engine, tmp, title=scenario.name,
+                                                    fmt=draw.suffix.lstrip(".").lower()))
+    except NetsimError as err:
+        fail(str(err))
+    except OSError as err:
+        fail(f"{err.filename or draw}: {err.strerror or err}")
     if failed and not json_out:
         typer.echo(f"\n{len(failed)} expectation(s) not met:", err=True)
         for o in failed:
@@ -119,14 +165,54 @@ app.command()(verify)
 app.command()(record)
 
 
-def main() -> None:
+def _click_exceptions():
+    """click's UsageError, ClickException and Abort classes, from the click
+    typer uses (recent typer vendors it as ``typer._click``) and from click."""
+    mods = []
+    for name in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            mods.append(__import__(name, fromlist=["UsageError"]))
+        except ImportError:
+            pass
+    def classes(name):
+        return tuple(getattr(m, name) for m in mods if isinstance(getattr(m, name, None), type))
+    return classes("UsageError"), classes("ClickException"), classes("Abort")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The ``netsim`` program: every error is one line on stderr, never a traceback
+    (``NETSIM_DEBUG=1`` shows the traceback of an internal error)."""
+    import os
+    usage_errors, click_errors, aborts = _click_exceptions()
     try:
-        app()
+        status = app(args=argv, prog_name="netsim", standalone_mode=False)
+    except usage_errors as err:
+        where = err.ctx.command_path if err.ctx is not None else "netsim"
+        if err.format_message():          # (empty when the help was just shown)
+            typer.echo(f"netsim: {err.format_message()} (see '{where} --help')", err=True)
+        status = ExitStatus.BAD_INPUT
+    except click_errors as err:
+        typer.echo(f"netsim: {err.format_message()}", err=True)
+        status = ExitStatus.BAD_INPUT
     except NetsimError as err:
-        typer.echo(f"netsim: {err}", err=True)
-        sys.exit(int(ExitStatus.BAD_INPUT))
-    except KeyboardInterrupt:
-        sys.exit(130)
+        typer.echo(f"netsim: {str(err).splitlines()[0] if str(err) else type(err).__name__}", err=True)
+        status = ExitStatus.BAD_INPUT
+    except (KeyboardInterrupt, *aborts):
+        status = 130
+    except BrokenPipeError:
+        # the reader went away (``netsim run x | head``): stop quietly
+        try:
+            sys.stdout = None
+        finally:
+            status = 0
+    except Exception as err:
+        if os.environ.get("NETSIM_DEBUG"):
+            raise
+        first = (str(err).splitlines() or [""])[0]
+        typer.echo(f"netsim: internal error: {type(err).__name__}: {first} "
+                   "(NETSIM_DEBUG=1 shows the traceback; please report it)", err=True)
+        status = 70
+    sys.exit(int(status or 0))
 
 
 if __name__ == "__main__":

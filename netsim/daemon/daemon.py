@@ -157,12 +157,18 @@ class Daemon(LifecycleMixin, ConnectMixin):
             raise InvalidParameter("no matching subnet for gateway " + gateway) if False else \
                 InvalidParameter(f"Invalid Gateway: {gateway} is not part of any subnet")
         pool = self.ipam.request_pool(net.id, subnet)
-        net.subnet = pool
-        net.user_subnet = subnet is not None
-        net.pool = AddressPool(pool, ipaddress.IPv4Network(ip_range) if ip_range else None)
-        if ip_range:
-            net.ip_range = ipaddress.IPv4Network(ip_range)
         try:
+            net.subnet = pool
+            net.user_subnet = subnet is not None
+            if ip_range:
+                # ipam getAddressRange: net.ParseCIDR masks host bits
+                try:
+                    net.ip_range = ipaddress.IPv4Network(ip_range, strict=False)
+                except ValueError:
+                    raise InvalidParameter("Invalid Address SubPool")
+                if not net.ip_range.subnet_of(pool):
+                    raise InvalidParameter("Invalid Address SubPool")
+            net.pool = AddressPool(pool, net.ip_range)
             if gateway:
                 net.gateway = net.pool.request(gateway)
                 net.user_gateway = True

@@ -65,6 +65,7 @@ NETWORK_CREATE_FAILURES = [
     ("docker network create -o com.docker.network.bridge.name=docker0 bad", "networks have same bridge name"),
     ("docker network create -o com.docker.network.bridge.name=eth0 bad", "already exists"),
     ("docker network create --bogus x", "unknown flag: --bogus"),
+    ("docker network create --subnet 10.7.0.0/24 --ip-range 10.7.0.0/16 bad", "Invalid Address SubPool"),
 ]
 
 
@@ -187,3 +188,13 @@ def test_start_failure_of_a_created_container_changes_nothing_else(busy_lines):
     assert (res.exit_code, res.stderr) == (1, "Error response from daemon: Address already in use\n"
                                                "Error: failed to start containers: c9\n")
     assert invariants.snapshot(eng) == before
+
+
+def test_ip_range_with_host_bits_is_masked_as_net_parsecidr_does(busy_lines):
+    eng = fresh(busy_lines)
+    res = eng.run("docker network create --subnet 10.7.0.0/16 --ip-range 10.7.1.5/24 rng")
+    assert res.exit_code == 0, res
+    res = eng.run("docker run -d --name r1 --network rng busybox sleep 9")
+    ip = eng.run("docker inspect -f '{{.NetworkSettings.Networks.rng.IPAddress}}' r1").stdout
+    assert ip == "10.7.1.0\n" or ip == "10.7.1.1\n", ip
+    assert invariants.check(eng) == []

@@ -81,3 +81,11 @@ def test_broken_states_are_reported():
     k.init_net.remove_interface(ep.host_dev)
     problems = invariants.check(eng)
     assert any("veth eth0's peer" in p and "no live namespace" in p for p in problems), problems
+
+
+def test_a_start_refused_after_the_namespace_exists_releases_it():
+    # found by tests/property: --network none with --ip is refused while the
+    # sandbox is being built; the namespace must not stay behind
+    eng = run_all(Engine(), ["docker run --network none --ip 10.1.0.0 --rm busybox sleep 3600",
+                             "docker run -d --name aa --network none --ip 10.1.0.0 busybox sleep 3600"])
+    assert sorted(eng.kernel.namespaces) == ["host"] or eng.daemon.container_find("aa").running

@@ -1,0 +1,1 @@
+import prop_support  # noqa: F401  (registers and loads the Hypothesis profile)
