@@ -176,8 +176,13 @@ def _make_boxes(g, bridges, columns, isolated, summary):
 
 def _netns_box(g, grp: _Group) -> Box:
     names = [g.nodes[c]["name"] for c in grp.containers]
+    modes = [g.nodes[c]["mode"] for c in grp.containers]
     title = names[0] if names else f"netns {g.nodes[grp.ns]['name']}"
-    lines = [f"+ {n} (container:{names[0]})" for n in names[1:]]
+    provider = names[0] if modes and modes[0] != "container" else None
+    lines = [f"+ {g.nodes[c]['name']} (container:{provider})" if provider else
+             f"+ {g.nodes[c]['name']} ({_joined(g, c)})" for c in grp.containers[1:]]
+    if modes and modes[0] == "container":   # its provider stopped: the follower keeps the namespace
+        lines.insert(0, f"  ({_joined(g, grp.containers[0])})")
     ports = _ports_by_iface(g)
     multi = len({b for b in grp.bridges if b}) > 1
     stubs = []
@@ -199,8 +204,15 @@ def _netns_box(g, grp: _Group) -> Box:
         lo = [i for i in G.members(g, grp.ns, "interface") if g.nodes[i]["type"] == "loopback"]
         for i in lo:
             lines.append(f"lo {', '.join(g.nodes[i]['addresses'])}")
-        lines.append("no network (--network none)")
+        lines.append("no network (--network none)" if "none" in modes else "no interface but lo")
     return Box(grp.ns, title, lines, style, stubs)
+
+
+def _joined(g, container: str) -> str:
+    """``container:NAME`` as given, with a long id shortened to 12 digits."""
+    mode = g.nodes[container]["network_mode"]
+    kind, _, ref = mode.partition(":")
+    return f"{kind}:{ref[:12]}" if len(ref) == 64 else mode
 
 
 def _wrap(text: str, indent: str) -> list[str]:
