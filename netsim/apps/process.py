@@ -25,6 +25,7 @@ class Proc:
     pid: int = 1
     cwd: str = "/"
     stdin: str = ""
+    tty: bool = False                  # a terminal stays attached (docker run -it): stdin never ends
     killed_by: int | None = None      # signal number that ended it
     on_output: Callable | None = None  # streaming hook (foreground runs, logs)
 

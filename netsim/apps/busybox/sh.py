@@ -440,4 +440,8 @@ def sh_main(proc):
             proc.err(f"sh: can't open '{args[0]}': No such file or directory\n")
             return 2
         return (yield from Shell(proc).run(src))
+    if proc.tty and not proc.stdin:
+        # An interactive shell on a terminal nobody types into (``docker run -it``
+        # followed by a detach): it waits for input until it is killed.
+        yield proc.sched.event()
     return (yield from Shell(proc).run(proc.stdin))
