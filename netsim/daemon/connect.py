@@ -14,6 +14,9 @@ from .resolver import EmbeddedDns
 from .sandbox import Sandbox, hosts_file, resolv_conf
 
 
+ERR_IP_PREDEFINED = "user specified IP address is supported on user defined networks only"
+
+
 class ConnectMixin:
     # -- sandbox -----------------------------------------------------------
     def _netns_key(self, c) -> str:
@@ -33,11 +36,13 @@ class ConnectMixin:
             return
         if mode == "host":
             c.sandbox = Sandbox(self.ids.id64(), "host", self.osl.host, c, host_mode=True)
+            self._join_null(c, self.network_find("host"))
             return
         key = self._netns_key(c)
         sb = Sandbox(self.ids.id64(), key, self.osl.netns_add(key), c)
         c.sandbox = sb
         if mode == "none":
+            self._join_null(c, self.network_find("none"))
             return
         try:
             for i, (name, req) in enumerate(list(c.networks.items())):
@@ -62,6 +67,10 @@ class ConnectMixin:
         if sb is None:
             return
         c.sandbox = None
+        if c.mode in ("host", "none"):
+            for ep in list(c.endpoints.values()):
+                ep.network.endpoints.pop(c.id, None)
+                c.endpoints.pop(ep.network.name, None)
         if c.mode == "host":
             return
         if c.mode == "container":
@@ -85,12 +94,25 @@ class ConnectMixin:
             self.osl.netns_del(sb.key)
 
     # -- endpoints -----------------------------------------------------------
+    def _join_null(self, c, net) -> Endpoint:
+        """An endpoint on the host or none network: the host and null drivers
+        program nothing and IPAM gives no address."""
+        req = c.networks.get(net.name)
+        if req is not None and req.ip:
+            raise Forbidden(ERR_IP_PREDEFINED)
+        ep = Endpoint(self.ids.id64(), net, c)
+        net.endpoints[c.id] = ep
+        c.endpoints[net.name] = ep
+        return ep
+
     def _join(self, c, net, req, publish: bool = False) -> Endpoint:
         sb = c.sandbox
         if net.driver == "host" or net.driver == "null":
             raise Forbidden("container cannot be disconnected from host network or connected to host network"
                             if net.driver == "host" else
                             "container cannot be connected to multiple networks with one of the networks in private (none) mode")
+        if req.ip and net.predefined:
+            raise Forbidden(ERR_IP_PREDEFINED)
         if req.ip and not net.user_subnet and not net.predefined:
             raise Forbidden("user specified IP address is supported only when connecting to networks with user configured subnets")
         ip = net.pool.request(req.ip) if req.ip else None
@@ -103,15 +125,11 @@ class ConnectMixin:
         ep = Endpoint(self.ids.id64(), net, c, ip=ip,
                       mac=c.mac_address or mac_for_ip(ip), ipam_ip=req.ip)
         if net.is_user_defined:
-            ep.aliases = list(req.aliases)
-            if c.short_id not in ep.aliases:
-                ep.aliases.append(c.short_id)
-            if c.hostname != c.short_id and c.hostname not in ep.aliases:
-                ep.aliases.append(c.hostname)
+            ep.aliases = self._endpoint_aliases(c, req)
             ep.dns_names = [c.name] + ep.aliases
             ep.links = list(req.links)
+        gw_before = sb.gateway_endpoint()
         sb.endpoints.append(ep)
-        gw_before = sb.gateway_endpoint() if len(sb.endpoints) > 1 else None
         set_gw = sb.gateway_endpoint() is ep
         if set_gw and gw_before is not None and gw_before is not ep:
             self.osl.route_del_default(sb.netns)
@@ -124,6 +142,17 @@ class ConnectMixin:
         if publish:
             self._publish(c, ep)
         return ep
+
+    @staticmethod
+    def _endpoint_aliases(c, req) -> list[str]:
+        """``updateNetworkConfig`` on a user network: the aliases asked for, the
+        short id, and the hostname when it is not the container's name."""
+        aliases = list(req.aliases)
+        if c.short_id not in aliases:
+            aliases.append(c.short_id)
+        if c.hostname != c.name and c.hostname not in aliases:
+            aliases.append(c.hostname)
+        return aliases
 
     def _host_names(self, c) -> str:
         if c.domainname:
@@ -208,16 +237,10 @@ class ConnectMixin:
 
     def _link_entries(self, c) -> list[str]:
         lines = []
-        for link in c.links:
-            target_ref, _, alias = link.partition(":")
-            try:
-                target = self.container_find(target_ref)
-            except NotFound:
-                continue
+        for target, alias in c.link_targets:
             ep = target.endpoints.get("bridge")
             if ep is None:
                 continue
-            alias = alias or target.name
             names = f"{alias} {target.hostname}"
             if alias != target.name:
                 names += f" {target.name}"
@@ -234,16 +257,20 @@ class ConnectMixin:
         net = self.network_find(net_ref)
         c = self.container_find(c_ref)
         if c.mode in ("host", "none", "container") or net.driver in ("host", "null"):
-            if net.driver == "host" or c.mode == "host":
+            if net.driver == "host":
                 raise Forbidden("container cannot be disconnected from host network or connected to host network")
-            if c.mode == "container":
-                raise Forbidden("Container sharing network namespace with another container or host cannot be connected to any other network")
+            if c.mode == "container" or c.mode == "host":
+                raise Forbidden("container sharing network namespace with another container or host cannot be connected to any other network")
             raise Forbidden("container cannot be connected to multiple networks with one of the networks in private (none) mode")
+        if ip and net.predefined:
+            raise Forbidden(ERR_IP_PREDEFINED)
         if net.name in c.networks or net.id in c.networks:
             raise Forbidden(f"endpoint with name {c.name} already exists in network {net.name}")
         if ip and not net.user_subnet:
             raise Forbidden("user specified IP address is supported only when connecting to networks with user configured subnets")
-        req = NetworkRequest(ip=ip, aliases=list(aliases or []), links=list(links or []))
+        req = NetworkRequest(ip=ip, aliases=list(aliases or []), links=list(links or []), connected=True)
+        if net.is_user_defined:
+            req.aliases = self._endpoint_aliases(c, req)
         if c.running:
             self._join(c, net, req)
             self._write_net_files(c)

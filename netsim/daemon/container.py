@@ -25,6 +25,7 @@ class NetworkRequest:
     ip: str | None = None
     aliases: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+    connected: bool = False     # from ``network connect``: the CLI sends empty IPAMConfig/DriverOpts
 
 
 @dataclass
@@ -61,6 +62,8 @@ class Container:
     port_bindings: list[PortBinding] = field(default_factory=list)
     publish_all: bool = False
     links: list[str] = field(default_factory=list)          # HostConfig.Links as given
+    link_targets: list = field(default_factory=list)        # (child Container, alias) registered at create
+    workdir: str = ""
     dns: list[str] = field(default_factory=list)
     dns_search: list[str] = field(default_factory=list)
     dns_options: list[str] = field(default_factory=list)
@@ -81,6 +84,8 @@ class Container:
     log: list[tuple[str, str]] = field(default_factory=list)
     linked_env: list[str] = field(default_factory=list)
     hosts_path_owner: object = None
+    last_pid: int = 1                                  # the container's PID namespace counter
+    execs: list = field(default_factory=list)          # (host pid, argv, started, process) of exec'd programs
 
     @property
     def short_id(self) -> str:

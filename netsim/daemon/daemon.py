@@ -20,6 +20,7 @@ from .network import Network
 from .osl import OsLayer
 from .portmapper import PortMapper
 
+PREDEFINED_NAMES = ("bridge", "host", "none", "default")   # runconfig.IsPreDefinedNetwork
 EPOCH = 1_795_000_000.0   # simulated wall clock at t=0 (2026-11-18T09:33:20Z)
 
 
@@ -132,6 +133,8 @@ class Daemon(LifecycleMixin, ConnectMixin):
                        options: dict | None = None, labels: dict | None = None,
                        aux_addresses: dict | None = None, ipv6: bool = False,
                        predefined: bool = False) -> Network:
+        if not predefined and name in PREDEFINED_NAMES:
+            raise Forbidden(f"operation is not permitted on predefined {name} network")
         if any(n.name == name for n in self.networks.values()):
             raise Conflict(f"network with name {name} already exists")
         if driver not in ("bridge", "host", "null"):
@@ -153,9 +156,13 @@ class Daemon(LifecycleMixin, ConnectMixin):
         return net
 
     def _network_ipam(self, net: Network, subnet, gateway, ip_range) -> None:
+        if subnet is not None:
+            try:
+                ipaddress.IPv4Network(subnet, strict=False)
+            except ValueError:
+                raise InvalidParameter(f"Invalid subnet {subnet} : invalid CIDR address: {subnet}")
         if gateway and not subnet:
-            raise InvalidParameter("no matching subnet for gateway " + gateway) if False else \
-                InvalidParameter(f"Invalid Gateway: {gateway} is not part of any subnet")
+            raise InvalidParameter(f"Invalid Gateway: {gateway} is not part of any subnet")
         pool = self.ipam.request_pool(net.id, subnet)
         try:
             net.subnet = pool

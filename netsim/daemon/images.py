@@ -29,7 +29,9 @@ class Image:
 _PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 CATALOGUE = {
-    "busybox": Image("busybox", "sha256:" + "b6" * 32, cmd=("sh",)),
+    # the reference engine's image (tests/golden/host.json "busybox_image")
+    "busybox": Image("busybox", "sha256:726b2f04118223c743bc4423c7d591be54089995fccc9e0ab79fca03429f0136",
+                     cmd=("sh",), size=1_984_162),
     "alpine": Image("alpine", "sha256:" + "a1" * 32, cmd=("/bin/sh",), env=(_PATH,), size=7_338_064),
     "nginx": Image("nginx", "sha256:" + "4e" * 32, cmd=("nginx", "-g", "daemon off;"),
                    entrypoint=("/docker-entrypoint.sh",), env=(_PATH,), exposed=("80/tcp",),

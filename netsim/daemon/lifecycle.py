@@ -9,7 +9,7 @@ status 137), as on a real host.
 """
 from __future__ import annotations
 
-from ..errors import Conflict, InvalidParameter, NotFound, SystemError_
+from ..errors import Conflict, InvalidParameter, NetsimError, NotFound, SystemError_
 from ..fs import Filesystem
 from .container import NAME_RE, Container, NetworkRequest
 from .names import random_name
@@ -30,6 +30,10 @@ class LifecycleMixin:
     # -- create ------------------------------------------------------------
     def container_create(self, image, image_ref: str, cmd: list[str] | None = None,
                          name: str | None = None, **opts) -> Container:
+        """dockerd ``containerCreate``: verify the settings, reserve the name,
+        register legacy links; nothing touches the network before start."""
+        mode = opts.get("network_mode", "default")
+        _validate_net_mode(mode, opts)
         if name is not None:
             if not NAME_RE.match(name):
                 raise InvalidParameter(f"Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")
@@ -41,6 +45,15 @@ class LifecycleMixin:
         else:
             taken = {c.name for c in self.containers.values()}
             name = random_name(self.ids, taken)
+        link_targets = self._register_links(mode, opts.get("links") or [])
+        opts["networks"] = _endpoints_config(mode, opts.get("networks") or {})
+        if mode.startswith("container:"):
+            try:
+                opts["network_mode"] = "container:" + self.container_find(mode.split(":", 1)[1]).id
+            except NotFound:
+                pass                       # reported when the container starts
+        if mode == "host" and not opts.get("hostname"):
+            opts["hostname"] = self.host.hostname
         cid = self.ids.id64()
         entrypoint = opts.pop("entrypoint", None)
         c = Container(id=cid, name=name, image=image, image_ref=image_ref,
@@ -49,14 +62,36 @@ class LifecycleMixin:
                       created=self.sched.now,
                       hostname=opts.pop("hostname", None) or cid[:12], **opts)
         c.user_hostname = c.hostname != cid[:12]
+        c.link_targets = link_targets
         c.exposed = sorted(set(c.exposed) | set(image.exposed) | {b.key for b in c.port_bindings},
                            key=_port_key)
-        if c.mode in ("bridge", "user") and not c.networks:
-            net = "bridge" if c.mode == "bridge" else c.network_mode
-            c.networks[net] = NetworkRequest()
         c.fs = self._rootfs(c)
         self.containers[cid] = c
         return c
+
+    def _register_links(self, mode: str, links: list[str]) -> list:
+        """daemon ``registerLinks`` (legacy links, default bridge only)."""
+        if mode not in ("default", "bridge"):
+            return []
+        targets = []
+        for link in links:
+            ref, _, alias = link.partition(":")
+            try:
+                child = self.container_find(ref)
+            except NotFound as err:
+                raise NotFound(f"could not get container for {ref}: {err}")
+            targets.append((child, alias or child.name))
+        return targets
+
+    def _check_links(self, c) -> None:
+        """``buildSandboxOptions`` and ``setupLinkedContainers``: every linked
+        container must be on the default bridge and running."""
+        for child, alias in c.link_targets:
+            if child.mode != "bridge":
+                raise InvalidParameter(f"Cannot link to /{child.name}, as it does not belong to the default network")
+        for child, alias in c.link_targets:
+            if not child.running:
+                raise InvalidParameter(f"Cannot link to a non running container: /{child.name} AS /{c.name}/{alias}")
 
     @property
     def storage(self):
@@ -78,9 +113,13 @@ class LifecycleMixin:
         for name in list(c.networks):
             self.network_find(name)           # "network X not found" before anything is built
         if c.mode == "container":
-            self._provider(c)
-        self._allocate_network(c)
+            provider = self._provider(c)
+            # initializeNetworkingPaths: the provider's name files and names
+            c.hostname, c.domainname = provider.hostname, provider.domainname
+            c.hosts_path_owner = provider
+        self._check_links(c)
         try:
+            self._allocate_network(c)
             self.storage.attach(c)
             self._write_net_files(c)
             if program is None:
@@ -88,15 +127,18 @@ class LifecycleMixin:
                     "failed to create shim task: OCI runtime create failed: runc create failed: "
                     "unable to start container process: " + EXEC_NOT_FOUND.format(c.argv[0] if c.argv else "")
                     + ": unknown", exit_code=127)
-        except StartError as err:
+        except Exception as err:
+            # a start that fails leaves nothing behind: no namespace, endpoint or port
             self._release_network(c)
-            c.state.exit_code = err.exit_code
-            c.state.error = str(err)
+            if isinstance(err, StartError):
+                c.state.exit_code = err.exit_code
+                c.state.error = str(err)
             raise
         st = c.state
         st.status, st.pid, st.exit_code, st.error = "running", self.next_pid(), 0, ""
         st.started_at, st.finished_at = self.sched.now, None
         proc = self._proc(c, c.argv, pid=1)
+        proc.tty = c.tty and c.open_stdin
         c.proc = proc
         c.process = self.sched.process(program(proc), name=f"{c.name}:pid1")
         c.process.add_callback(lambda ev, c=c, p=c.process: self._on_exit(c, p))
@@ -126,13 +168,7 @@ class LifecycleMixin:
 
     def _link_env(self, c) -> list[str]:
         out = []
-        for link in c.links:
-            target_ref, _, alias = link.partition(":")
-            try:
-                target = self.container_find(target_ref)
-            except NotFound:
-                continue
-            alias = alias or target.name
+        for target, alias in c.link_targets:
             prefix = alias.upper().replace("-", "_")
             ep = target.endpoints.get("bridge")
             ip = ep.ip if ep else ""
@@ -180,7 +216,10 @@ class LifecycleMixin:
         return c
 
     def container_kill(self, ref: str, signal: int = SIGKILL) -> Container:
-        c = self.container_find(ref)
+        try:
+            c = self.container_find(ref)
+        except NotFound as err:
+            raise NotFound(f"Cannot kill container: {ref}: {err}")
         if not c.running:
             raise Conflict(f"Cannot kill container: {ref}: Container {c.id} is not running")
         if signal in (SIGKILL,) or signal not in (SIGTERM, 1, 2, 3, 10, 12, 28):
@@ -196,8 +235,10 @@ class LifecycleMixin:
 
     def container_restart(self, ref: str, timeout: int = 10) -> Container:
         c = self.container_stop(ref, timeout)
-        c.restart_count += 0
-        return self.container_start(c)
+        try:
+            return self.container_start(c)
+        except NetsimError as err:
+            raise type(err)(f"Cannot restart container {ref}: {err}")
 
     # -- remove / rename ---------------------------------------------------
     def container_remove(self, ref: str, force: bool = False) -> Container:
@@ -230,22 +271,72 @@ class LifecycleMixin:
 
     # -- exec --------------------------------------------------------------
     def container_exec(self, ref: str, argv: list[str], env: list[str] | None = None,
-                       stdin: str = ""):
+                       stdin: str = "", workdir: str = ""):
         """Start ``argv`` in a running container; returns (proc, process)."""
         c = self.container_find(ref)
         if not c.running:
             raise Conflict(f"Container {c.id} is not running")
+        for child, alias in c.link_targets:      # the exec's environment has the links'
+            if not child.running:
+                raise Conflict(f"Cannot link to a non running container: /{child.name} AS /{c.name}/{alias}")
         program = self.programs.lookup(c.image, argv[0]) if argv else None
         if program is None:
             raise StartError("OCI runtime exec failed: exec failed: unable to start container process: "
                              + EXEC_NOT_FOUND.format(argv[0] if argv else "") + ": unknown", exit_code=126)
-        proc = self._proc(c, argv, pid=self.next_pid())
+        c.last_pid += 1
+        proc = self._proc(c, argv, pid=c.last_pid)
         proc.on_output = None
         proc.stdin = stdin
+        proc.cwd = workdir or c.workdir or "/"
         for item in env or []:
             k, _, v = item.partition("=")
             proc.env[k] = v
-        return proc, self.sched.process(program(proc), name=f"{c.name}:exec")
+        process = self.sched.process(program(proc), name=f"{c.name}:exec")
+        c.execs[:] = [e for e in c.execs if not e[3].triggered]   # finished execs are gone
+        c.execs.append((self.next_pid(), list(argv), self.sched.now, process))
+        return proc, process
+
+    def container_top(self, ref: str) -> list[tuple[int, int, float, list[str]]]:
+        """``docker top``: (host pid, parent pid, start time, argv) of the
+        container's live processes, main process first."""
+        c = self.container_find(ref)
+        if not c.running:
+            raise Conflict(f"Container {c.id} is not running")
+        shim = c.state.pid - 1          # containerd-shim started just before the main process
+        rows = [(c.state.pid, shim, c.state.started_at, c.argv)]
+        rows += [(pid, shim, t, argv) for pid, argv, t, p in c.execs if not p.triggered]
+        return rows
+
+
+def _validate_net_mode(mode: str, opts: dict) -> None:
+    """runconfig ``validateNetContainerMode``, in its order."""
+    container = mode.startswith("container:")
+    if container and not mode.split(":", 1)[1]:
+        raise InvalidParameter("Invalid network mode: invalid container format container:<name|id>")
+    checks = [
+        (container and opts.get("hostname"), "conflicting options: hostname and the network mode"),
+        (container and opts.get("links"), "conflicting options: container type network can't be used with links. This would result in undefined behavior"),
+        (container and opts.get("dns"), "conflicting options: dns and the network mode"),
+        (container and opts.get("extra_hosts"), "conflicting options: custom host-to-IP mapping and the network mode"),
+        ((container or mode == "host") and opts.get("mac_address"), "conflicting options: mac-address and the network mode"),
+        (container and (opts.get("port_bindings") or opts.get("publish_all")),
+         "conflicting options: port publishing and the container type network mode"),
+        (container and opts.get("exposed"), "conflicting options: port exposing and the container type network mode"),
+        (mode == "host" and opts.get("links"), "conflicting options: host type networking can't be used with links. This would result in undefined behavior"),
+    ]
+    for failed, message in checks:
+        if failed:
+            raise InvalidParameter(message)
+
+
+def _endpoints_config(mode: str, config: dict) -> dict:
+    """Which endpoint settings the daemon keeps: a container on ``default``
+    joins the bridge network with none (its ``--ip``/aliases are dropped)."""
+    if mode == "default":
+        return {"bridge": NetworkRequest()}
+    if mode.startswith("container:"):
+        return {}
+    return {mode: config.get(mode) or NetworkRequest()}
 
 
 def _port_key(spec: str):

@@ -1,7 +1,11 @@
 """Published ports: host port allocation, iptables DNAT and docker-proxy.
 
-Models libnetwork ``portallocator`` (ephemeral host ports from 49153 upwards,
-the next one after the last handed out), the bridge driver's
+Models libnetwork ``portallocator`` (ephemeral host ports from the kernel's
+``ip_local_port_range``, 32768-60999 on the reference host; one map per host IP
+and protocol, each handing out the port after the last one it handed out) and
+``portmapper`` (when docker-proxy cannot bind the port because another IP's
+mapping holds it -- 0.0.0.0 overlaps every address -- the port is released and
+the next one tried, up to 10 times), the bridge driver's
 ``setPerPortIptables`` rules, and ``docker-proxy`` -- the userland proxy that
 answers connections to a published port made through the host's loopback,
 which the nat OUTPUT rule (``! -d 127.0.0.0/8``) leaves alone.
@@ -12,14 +16,15 @@ from ..errors import Forbidden
 from ..kernel import tcp
 from ..kernel.netfilter import Rule
 
-EPHEMERAL_START, EPHEMERAL_END = 49153, 65535
+EPHEMERAL_START, EPHEMERAL_END = 32768, 60999
+MAX_ALLOCATE_ATTEMPTS = 10      # portmapper.maxAllocatePortAttempts
 
 
 class PortMapper:
     def __init__(self, daemon):
         self.daemon = daemon
         self.allocated: dict[tuple[str, str, int], object] = {}   # (proto, ip, port) -> endpoint
-        self.last = EPHEMERAL_START - 1
+        self.last: dict[tuple[str, str], int] = {}     # (ip, proto) -> last port handed out
         self.proxies: dict[tuple[str, str, int], object] = {}
 
     def _taken(self, proto: str, ip: str, port: int) -> bool:
@@ -34,12 +39,22 @@ class PortMapper:
                 raise Forbidden(f"Bind for {ip}:{port} failed: port is already allocated")
             self.allocated[(proto, ip, port)] = owner
             return port
+        for _ in range(MAX_ALLOCATE_ATTEMPTS):
+            candidate = self._find_port(proto, ip)
+            if not self._taken(proto, ip, candidate):     # docker-proxy could bind it
+                self.allocated[(proto, ip, candidate)] = owner
+                return candidate
+        raise Forbidden(f"Bind for {ip}:0 failed: all ports are allocated")
+
+    def _find_port(self, proto: str, ip: str) -> int:
+        """portallocator ``findPort``: the next port of this (ip, proto) map not in it."""
+        last = self.last.get((ip, proto), EPHEMERAL_START - 1)
         for _ in range(EPHEMERAL_END - EPHEMERAL_START + 1):
-            self.last = EPHEMERAL_START if self.last >= EPHEMERAL_END else self.last + 1
-            if not self._taken(proto, ip, self.last):
-                self.allocated[(proto, ip, self.last)] = owner
-                return self.last
-        raise Forbidden("Bind for {ip}:0 failed: all ports are allocated")
+            last = EPHEMERAL_START if last >= EPHEMERAL_END else last + 1
+            if (proto, ip, last) not in self.allocated:
+                self.last[(ip, proto)] = last
+                return last
+        raise Forbidden("all ports are allocated")
 
     def release(self, proto: str, ip: str, port: int) -> None:
         self.allocated.pop((proto, ip, port), None)

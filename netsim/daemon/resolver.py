@@ -1,7 +1,8 @@
 """The embedded DNS server at 127.0.0.11 (libnetwork ``resolver.go``).
 
-As on a real host, the daemon binds a UDP socket inside the container's
-namespace on 127.0.0.11 at a random port and installs nat rules there
+As on a real host, the daemon binds a UDP socket and a TCP listener inside
+the container's namespace on 127.0.0.11, each at a random port (``netstat
+-tln`` shows the TCP one), and installs nat rules there
 (DOCKER_OUTPUT / DOCKER_POSTROUTING) that redirect port 53 to it.  Names are
 answered from the networks the sandbox is connected to (``ResolveName``):
 link aliases first, then ``name`` or ``name.network`` among the endpoints'
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import random
 
+from ..kernel import tcp
 from ..kernel.netfilter import Rule
 from ..kernel.socket import UdpSocket
 from ..proto import dns
@@ -33,8 +35,10 @@ class EmbeddedDns:
         self.rng = random.Random(daemon.ids.seed * 7919 + self.port)
         self.sock = UdpSocket(ns)
         self.sock.bind(RESOLVER_IP, self.port)
+        self.listener = tcp.TcpListener(ns, RESOLVER_IP, self.tcp_port)
         self._install_rules(ns)
         self.process = daemon.sched.process(self._serve(), name=f"resolver:{sandbox.id[:12]}")
+        self.tcp_process = daemon.sched.process(self._serve_tcp(), name=f"resolver-tcp:{sandbox.id[:12]}")
 
     def _install_rules(self, ns) -> None:
         ipt = self.daemon.osl.iptables
@@ -52,7 +56,28 @@ class EmbeddedDns:
 
     def stop(self) -> None:
         self.sock.close()
+        self.listener.close()
         self.process.kill()
+        self.tcp_process.kill()
+
+    def _serve_tcp(self):
+        """DNS over TCP: one length-prefixed query per connection, answered
+        from the same tables (forwarding is UDP only here)."""
+        while True:
+            conn = yield self.listener.accept()
+            if conn is None:
+                continue
+            data = yield conn.recv(timeout=EXT_TIMEOUT)
+            reply = None
+            if isinstance(data, bytes) and len(data) > 2:
+                try:
+                    reply = self.answer(dns.Message.unpack(data[2:]))
+                except Exception:
+                    reply = None
+            if reply is not None:
+                packed = reply.pack()
+                conn.send(len(packed).to_bytes(2, "big") + packed)
+            conn.close()
 
     # -- serving ---------------------------------------------------------
     def _serve(self):

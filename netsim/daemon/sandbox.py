@@ -2,7 +2,8 @@
 
 Models libnetwork ``sandbox.go`` and ``sandbox_dns_unix.go``: the sandbox owns
 the namespace the container's processes use, the ordered list of endpoints
-(the gateway endpoint is the first non-internal one by network name, as
+(20.10's bridge driver gives every endpoint a gateway, internal networks
+included, so the gateway endpoint is the first by network name, as
 ``epHeap.Less`` orders them), and writes /etc/hosts, /etc/resolv.conf and
 /etc/hostname into the container's filesystem.
 """
@@ -39,15 +40,15 @@ class Sandbox:
         return name
 
     def gateway_endpoint(self):
-        """libnetwork's ``epHeap`` order: internal networks last, then by name."""
-        candidates = sorted(self.endpoints, key=lambda ep: (ep.network.internal, ep.network.name))
-        for ep in candidates:
-            if not ep.network.internal and ep.network.gateway:
+        """``getGatewayEndpoint``: the first endpoint in ``epHeap`` order with a gateway."""
+        for ep in self.ordered_endpoints():
+            if ep.network.gateway:
                 return ep
         return None
 
     def ordered_endpoints(self) -> list:
-        return sorted(self.endpoints, key=lambda ep: (ep.network.internal, ep.network.name))
+        """libnetwork's ``epHeap`` order: by network name."""
+        return sorted(self.endpoints, key=lambda ep: ep.network.name)
 
 
 def hosts_file(container, entries: list[str]) -> str:

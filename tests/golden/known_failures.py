@@ -1,7 +1,30 @@
-"""Golden steps netsim does not match yet, grouped by cause ("case:step" -> reason)."""
+"""Golden steps netsim does not match yet, grouped by cause.
+
+Each entry is ``xfail(strict=False)`` in ``test_golden.py``: the suite stays
+green while showing what is left; a step that starts passing shows as XPASS and
+should be removed from here.
+"""
 from __future__ import annotations
 
-_GROUPS: dict[str, list[str]] = {
+_GROUPS: dict[str, dict[str, list[int]]] = {
+    "host shell: pipelines and programs the simulated host lacks (awk, cut, sed, sort, wc, "
+    "curl, /usr/bin/docker) or host-side `ip` details (proto kernel, linkdown, iproute2 "
+    "error texts)": {
+        "host_published_port": [4, 5, 6, 11],
+        "host_side_interfaces": [0, 1, 3, 4, 6, 7, 8, 9],
+        "network_create_bridge_name": [2, 3, 5],
+        "network_create_inspect": [5],
+    },
+    "busybox ps lists only itself (no process table of the container's PID namespace)": {
+        "exec_misc": [5],
+    },
+    "storage: image tree listing, layer details and volume ls order (storage is in progress)": {
+        "storage_busybox_tree": [0, 1, 2, 4, 5, 6, 7, 8],
+        "storage_layers": [0, 7, 30, 34],
+        "storage_volumes": [28, 29],
+    },
 }
 
-KNOWN_FAILURES = {key: reason for reason, keys in _GROUPS.items() for key in keys}
+KNOWN_FAILURES = {f"{case}:{step}": reason
+                  for reason, cases in _GROUPS.items()
+                  for case, steps in cases.items() for step in steps}

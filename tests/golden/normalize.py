@@ -36,8 +36,10 @@ _ADJECTIVES = set(_NETSIM_LEFT) | {
     "wizardly", "wonderful", "xenodochial", "youthful", "zealous", "zen",
 }
 
-_HEX64 = re.compile(r"(?<![0-9a-f:])(?<!sha256:)[0-9a-f]{64}(?![0-9a-f])")
-_HEX12 = re.compile(r"(?<![0-9a-zA-Z:])[0-9a-f]{12}(?![0-9a-zA-Z])")
+_HEX64 = re.compile(r"(?<![0-9a-f])(?<!sha256:)[0-9a-f]{64}(?![0-9a-f])")
+_HEX12 = re.compile(r"(?<![0-9a-zA-Z])[0-9a-f]{12}(?![0-9a-zA-Z])")
+_LAYER = re.compile(r"/overlay2/[0-9a-f]{64}")
+_CONTAINERS_ENTRY = re.compile(r'\n( +)"[0-9a-f]{64}": \{\n.*?\n\1\}', re.S)
 _VETH = re.compile(r"\bveth[0-9a-f]{7}\b")
 _GEN_NAME = re.compile(r"\b([a-z]+)_([a-z]+)\b")
 
@@ -50,10 +52,12 @@ _RTT = re.compile(r"time=\d+(?:\.\d+)? ms")
 _RTT_SUMMARY = re.compile(r"min/avg/max = [\d.]+/[\d.]+/[\d.]+ ms")
 _IFINDEX_LINE = re.compile(r"(?m)^\d+: (?=\S+: <)")
 _IFLINK = re.compile(r"@if\d+\b")
+_IF_COUNTERS = re.compile(r"\b([RT]X (?:packets|bytes)):\d+(?: \([\d.]+ [KMGT]?i?B\))?")
 _PID_JSON = re.compile(r'"Pid": ?\d+')
 _DNS_PORT = re.compile(r"127\.0\.0\.11:(?!53\b)\d{1,5} *")
 _ROOTS = [("/tmp/netsim-docker/data", "<DATA_ROOT>"), ("/var/lib/docker", "<DATA_ROOT>"),
           ("/tmp/netsim-docker/exec", "<EXEC_ROOT>"), ("/var/run/docker", "<EXEC_ROOT>")]
+_BUSYBOX_PS = re.compile(r"(?m)^()( *\d+)(?= )")
 _TOP_HEADER = re.compile(r"^UID +PID +PPID +C +STIME +TTY +TIME +CMD$")
 
 
@@ -86,9 +90,12 @@ class CaseNormalizer:
     def _veth(self, m: re.Match) -> str:
         return f"<VETH{self.veths.setdefault(m.group(0), len(self.veths) + 1)}>"
 
-    def text(self, s: str) -> str:
+    def text(self, s: str, command: str = "") -> str:
         for root, placeholder in _ROOTS:
             s = s.replace(root, placeholder)
+        # the graph driver's layer ids are random and not an object's id
+        s = _LAYER.sub("/overlay2/<LAYER>", s)
+        s = _sort_random_order(s, command)
         # identities, in order of appearance in this text
         s = _HEX64.sub(self._long, s)
         s = _HEX12.sub(self._short, s)
@@ -101,13 +108,50 @@ class CaseNormalizer:
         s = _IFINDEX_LINE.sub("<IDX>: ", s)
         s = _IFLINK.sub("@if<IDX>", s)
         s = _PID_JSON.sub('"Pid": <PID>', s)
+        s = _IF_COUNTERS.sub(lambda m: m.group(1) + ":<N>", s)
         s = _DNS_PORT.sub("127.0.0.11:<PORT> ", s)
         s = _docker_top(s)
+        s = _BUSYBOX_PS.sub(lambda m: m.group(1) + " " * (len(m.group(2)) - 5) + "<PID>", s) \
+            if s.startswith("PID   USER") else s
         if _AGE.search(s):
             # ages change the width of table columns: compare cells, not padding
             s = _AGE.sub("<AGE>", s)
             s = re.sub(r" {2,}", "  ", s)
         return s
+
+
+def _sort_random_order(s: str, command: str) -> str:
+    """Put in a fixed order what the engine orders by random ids or by a race.
+
+    * Go encodes maps sorted by key: ``network inspect``'s ``Containers`` and
+      ``{{range .Containers}}`` follow the (random) container ids;
+    * busybox ``nslookup`` prints the A and AAAA answer blocks in arrival order.
+    """
+    if command.startswith("docker network inspect"):
+        if "range .Containers" in command:
+            lines = s.split("\n")
+            if len(lines) == 2:        # one line: sort its words
+                return " ".join(sorted(lines[0].split(" "))) + "\n"
+            return "\n".join(sorted(lines[:-1]) + lines[-1:])
+        s = _sort_containers_map(s)
+    if "Non-authoritative answer:" in s:
+        blocks = s.split("\n\n")
+        body = [b for b in blocks[1:] if b]
+        s = "\n\n".join([blocks[0]] + sorted(body) + [""] * (len(blocks) - 1 - len(body)))
+    return s
+
+
+def _sort_containers_map(s: str) -> str:
+    out, pos = [], 0
+    for m in re.finditer(r'^( *)"Containers": \{(.*?)\n\1\}', s, re.S | re.M):
+        entries = [e.group(0) for e in _CONTAINERS_ENTRY.finditer(m.group(2))]
+        if not entries:
+            continue
+        body = ",".join(sorted(entries, key=lambda e: re.search(r'"Name": "([^"]*)"', e).group(1)))
+        out.append(s[pos:m.start(2)] + body)
+        pos = m.end(2)
+    out.append(s[pos:])
+    return "".join(out)
 
 
 def _docker_top(s: str) -> str:
@@ -131,6 +175,7 @@ def normalize_case(steps: list[dict]) -> list[dict]:
     norm = CaseNormalizer(texts)
     out = []
     for st in steps:
-        out.append({"command": st["command"], "stdout": norm.text(st["stdout"]),
-                    "stderr": norm.text(st["stderr"]), "exit_code": st["exit_code"]})
+        cmd = st["command"]
+        out.append({"command": cmd, "stdout": norm.text(st["stdout"], cmd),
+                    "stderr": norm.text(st["stderr"], cmd), "exit_code": st["exit_code"]})
     return out

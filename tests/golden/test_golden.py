@@ -53,9 +53,13 @@ def replay(case: str) -> tuple[list[dict], list[dict]]:
     engine = Engine()
     produced = []
     for step in recorded:
-        res = engine.run(step["command"])
-        produced.append({"command": step["command"], "stdout": res.stdout,
-                         "stderr": res.stderr, "exit_code": res.exit_code})
+        try:
+            res = engine.run(step["command"])
+            out, err, code = res.stdout, res.stderr, res.exit_code
+        except Exception as exc:      # this step fails; the next ones still run
+            out, err, code = "", f"netsim raised {type(exc).__name__}: {exc}\n", -1
+        produced.append({"command": step["command"], "stdout": out, "stderr": err,
+                         "exit_code": code})
     return normalize_case(recorded), normalize_case(produced)
 
 

@@ -10,7 +10,7 @@ from ...daemon import images
 from ...daemon.container import NetworkRequest, PortBinding
 from ...daemon.lifecycle import StartError
 from . import gotemplate as gt
-from .formatting import ellipsis, go_quote, human_duration, ports_column, tabwrite
+from .formatting import ellipsis, go_quote, human_duration, human_size, ports_column, tabwrite
 from .parser import UsageError, parse
 from .storage_cmds import StorageCommands
 from .views import container_json, dump, network_json
@@ -23,6 +23,12 @@ class Output:
     stdout: str = ""
     stderr: str = ""
     exit_code: int = 0
+
+
+def report_error(msg: str, cmd: str | None = None) -> str:
+    """docker/cli ``reportError``: one trailing period, then the help hint."""
+    text = "docker: " + msg.removesuffix(".") + ".\n"
+    return text + (f"See 'docker {cmd} --help'.\n" if cmd else "")
 
 
 class CommandFailed(Exception):
@@ -78,12 +84,17 @@ class DockerCli(StorageCommands):
         o = inv.options
         image_ref, *command = inv.args
         image = self._image(image_ref, cmd, out)
-        fail = lambda msg: CommandFailed(f"docker: {msg}.\nSee 'docker {cmd} --help'.\n", 125)
+        fail = lambda msg: CommandFailed(report_error(msg, cmd), 125)
         networks = o.get("network") or []
         mode = networks[0] if networks else "default"
-        if len(networks) > 1:
-            raise fail("Error response from daemon: Container cannot be connected to network endpoints: "
-                       + ", ".join(networks))
+        links = list(o.get("link") or [])
+        aliases = list(o.get("network_alias") or [])
+        # docker/cli parseNetworkAttachmentOpt: per-network options need a user network
+        if networks and not _user_defined(mode) and mode != "bridge":
+            if aliases:
+                raise fail("network-scoped aliases are only supported for user-defined networks")
+            if links:
+                raise fail("links are only supported for user-defined networks")
         bindings = []
         for spec in o.get("publish") or []:
             bindings += self._parse_publish(spec, fail)
@@ -97,59 +108,36 @@ class DockerCli(StorageCommands):
                 ipaddress.IPv4Address(ip)
             except ValueError:
                 raise fail(f"Error response from daemon: invalid IPv4 address: {ip}")
-        links = list(o.get("link") or [])
-        if mode == "host" and links:
-            raise fail("Error response from daemon: conflicting options: host type networking can't be used with links. This would result in undefined behavior")
-        if mode.startswith("container:") and bindings:
-            raise fail("Error response from daemon: conflicting options: port publishing and the container type network mode")
-        if mode.startswith("container:") and (o.get("hostname") or "").strip():
-            raise fail("Error response from daemon: conflicting options: hostname and the network mode")
         for dns in o.get("dns") or []:
             if dns.startswith("127."):
                 out.stderr += f"WARNING: Localhost DNS setting (--dns={dns}) may fail in containers.\n"
-        if mode == "host" and (bindings or o.get("publish_all")):
-            out.stderr += "WARNING: Published ports are discarded when using host network mode\n"
-            bindings = []
-        req = NetworkRequest(ip=ip, aliases=list(o.get("network_alias") or []))
-        nets = {}
-        if mode not in ("default", "host", "none") and not mode.startswith("container:"):
-            nets[mode] = req
-        elif mode in ("default", "bridge"):
-            nets["bridge"] = req
-        for link in links:
-            target = link.split(":")[0]
-            try:
-                t = self.d.container_find(target)
-            except NotFound:
-                raise fail(f"Error response from daemon: could not get container for {target}")
-            if t.mode != "bridge" or mode not in ("default", "bridge"):
-                if mode in ("default", "bridge"):
-                    raise fail(f"Error response from daemon: Cannot link to /{t.name}, as it does not belong to the default network")
-                nets[mode].links.append(link if ":" in link else f"{link}:{link}")
-        if mode not in ("default", "bridge"):
-            links_hostcfg = [] if mode in ("host", "none") or mode.startswith("container:") else []
-        else:
-            links_hostcfg = links
-        env = list(o.get("env") or [])
+        if len(networks) > 1:
+            raise fail("Error response from daemon: Container cannot be connected to network endpoints: "
+                       + ", ".join(networks))
+        req = NetworkRequest(ip=ip, aliases=aliases)
+        if _user_defined(mode):
+            req.links = [link if ":" in link else f"{link}:{link}" for link in links]
         try:
             c = self.d.container_create(
                 image, image_ref, command or None, name=o.get("name") or None,
                 entrypoint=[o["entrypoint"]] if o.get("entrypoint") else None,
                 hostname=o.get("hostname") or None, domainname=o.get("domainname") or "",
-                env=env, labels=self._labels(o.get("label") or []), exposed=exposed,
-                tty=bool(o.get("tty")), open_stdin=bool(o.get("interactive")),
-                network_mode="default" if mode == "default" else mode, networks=nets,
+                env=list(o.get("env") or []), labels=self._labels(o.get("label") or []),
+                exposed=exposed, tty=bool(o.get("tty")), open_stdin=bool(o.get("interactive")),
+                network_mode=mode, networks={mode: req},
                 port_bindings=bindings, publish_all=bool(o.get("publish_all")),
-                links=links_hostcfg, dns=list(o.get("dns") or []),
+                links=links, dns=list(o.get("dns") or []),
                 dns_search=list(o.get("dns_search") or []),
                 dns_options=list(o.get("dns_option") or []),
                 extra_hosts=list(o.get("add_host") or []), mac_address=mac,
                 auto_remove=bool(o.get("rm")), restart_policy=(o.get("restart") or "no"),
-                mounts=self._mount_specs(o, fail), attach=not o.get("detach"))
+                mounts=self._mount_specs(o, fail), attach=not o.get("detach"), workdir=o.get("workdir") or "")
         except NetsimError as err:
             if cmd == "create":
                 raise CommandFailed(self._daemon_error(err), 1)
             raise fail(f"Error response from daemon: {err}")
+        if c.mode == "host" and bindings:
+            out.stderr += "WARNING: Published ports are discarded when using host network mode\n"
         return c
 
     @staticmethod
@@ -169,23 +157,43 @@ class DockerCli(StorageCommands):
 
     @staticmethod
     def _parse_publish(spec: str, fail) -> list[PortBinding]:
-        body, _, proto = spec.partition("/")
+        """go-connections ``nat.ParsePortSpec``."""
+        body, _, proto = spec.rpartition("/") if "/" in spec else (spec, "", "tcp")
         proto = proto or "tcp"
-        parts = body.rsplit(":", 2) if body.count(":") <= 2 else None
-        if parts is None:
-            raise fail(f"Invalid containerPort: {spec}")
+        parts = body.split(":")
+        cport = parts[-1]
         host_ip = host_port = ""
-        if len(parts) == 3:
-            host_ip, host_port, cport = parts
-        elif len(parts) == 2:
-            host_port, cport = parts
-        else:
-            cport = parts[0]
-        if not cport.isdigit():
-            raise fail(f"Invalid containerPort: {cport}" if cport else f"No port specified: {spec}<empty>")
-        if host_port and not host_port.isdigit():
+        if len(parts) == 2:
+            host_port = parts[0]
+        elif len(parts) == 3:
+            host_ip, host_port = parts[0], parts[1]
+        elif len(parts) > 3:
+            host_ip, host_port = ":".join(parts[:-2]), parts[-2]
+        host_ip = host_ip.strip("[]")
+        if host_ip:
+            try:
+                ipaddress.ip_address(host_ip)
+            except ValueError:
+                raise fail(f"Invalid ip address: {host_ip}")
+        if not cport:
+            raise fail(f"No port specified: {body}<empty>")
+        crange = _port_range(cport)
+        if crange is None:
+            raise fail(f"Invalid containerPort: {cport}")
+        hrange = _port_range(host_port) if host_port else (0, 0)
+        if hrange is None:
             raise fail(f"Invalid hostPort: {host_port}")
-        return [PortBinding(int(cport), proto, host_ip, host_port)]
+        if host_port and crange[1] - crange[0] != hrange[1] - hrange[0] and crange[0] != crange[1]:
+            raise fail(f"Invalid ranges specified for container and host Ports: {cport} and {host_port}")
+        if proto.lower() not in ("tcp", "udp", "sctp"):
+            raise fail(f"Invalid proto: {proto}")
+        out = []
+        for i in range(crange[1] - crange[0] + 1):
+            hp = str(hrange[0] + i) if host_port else ""
+            if crange[0] == crange[1] and hrange[0] != hrange[1]:
+                hp = f"{hrange[0]}-{hrange[1]}"
+            out.append(PortBinding(crange[0] + i, proto.lower(), host_ip, hp))
+        return out
 
     def cmd_create(self, inv, out: Output) -> None:
         c = self._create(inv, out, "create")
@@ -200,7 +208,7 @@ class DockerCli(StorageCommands):
         try:
             self.d.container_start(c.id)
         except StartError as err:
-            msg = f"docker: Error response from daemon: {err}.\n"
+            msg = report_error(f"Error response from daemon: {err}")
             if not detach:
                 msg += ('time="{}" level=error msg="error waiting for container: context canceled"\n'
                         .format(self._log_time()))
@@ -210,7 +218,7 @@ class DockerCli(StorageCommands):
         except NetsimError as err:
             if c.auto_remove:
                 self.d.container_remove(c.id, force=True)
-            raise CommandFailed(f"docker: Error response from daemon: {err}.\n", 125)
+            raise CommandFailed(report_error(f"Error response from daemon: {err}"), 125)
         self.d.sched.run(until=self.d.sched.now + 0.05)
         if detach:
             return
@@ -293,11 +301,12 @@ class DockerCli(StorageCommands):
     def cmd_exec(self, inv, out: Output) -> None:
         ref, *argv = inv.args
         try:
-            proc, process = self.d.container_exec(ref, argv, env=inv.options.get("env"))
+            proc, process = self.d.container_exec(ref, argv, env=inv.options.get("env"),
+                                                  workdir=inv.options.get("workdir") or "")
         except NotFound as err:
             raise CommandFailed(f"Error: {err}\n")
         except StartError as err:
-            raise CommandFailed("", err.exit_code, stdout=f"{err}\n")
+            raise CommandFailed("", err.exit_code, stdout=f"{err}\r\n")
         except NetsimError as err:
             raise CommandFailed(self._daemon_error(err))
         if inv.options.get("detach"):
@@ -310,6 +319,21 @@ class DockerCli(StorageCommands):
         out.stderr += proc.errors
         out.exit_code = process.value if isinstance(process.value, int) else 0
 
+    def cmd_top(self, inv, out: Output) -> None:
+        import time as _time
+        ref = inv.args[0]
+        try:
+            procs = self.d.container_top(ref)
+        except NotFound as err:
+            raise CommandFailed(f"Error: {err}\n")
+        except NetsimError as err:
+            raise CommandFailed(self._daemon_error(err))
+        rows = [["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"]]
+        for pid, ppid, started, argv in procs:
+            stime = _time.strftime("%H:%M", _time.gmtime(self.d.wallclock(started)))
+            rows.append(["root", str(pid), str(ppid), "0", stime, "?", "00:00:00", " ".join(argv)])
+        out.stdout += tabwrite(rows, minwidth=20, padding=1)
+
     # -- ps -------------------------------------------------------------------
     def _ps_row(self, c):
         now = self.d.sched.now
@@ -320,22 +344,22 @@ class DockerCli(StorageCommands):
             status = f"Exited ({st.exit_code}) {human_duration(now - st.finished_at)} ago"
         else:
             status = "Created"
-        return PsRow(c, status, human_duration(now - c.created) + " ago",
-                     ports_column(c.ports_mapped if c.running else {}, c.exposed if c.running else []))
+        return PsRow(c, status, human_duration(now - c.created) + " ago", ports_column(_api_ports(c)), self.d)
 
     def cmd_ps(self, inv, out: Output) -> None:
         o = inv.options
+        last = 1 if o.get("latest") else o.get("last", -1)
+        show_all = o.get("all") or last > 0          # -n/-l list every state
         rows = [self._ps_row(c) for c in sorted(self.d.containers.values(), key=lambda c: -c.created)
-                if o.get("all") or c.running]
+                if show_all or c.running]
         rows = [r for r in rows if self._ps_filter(r.c, o.get("filter") or [])]
-        if o.get("latest"):
-            rows = rows[:1]
-        if o.get("last", -1) and o.get("last", -1) > 0:
-            rows = rows[: o["last"]]
+        if last > 0:
+            rows = rows[:last]
         if o.get("quiet"):
             out.stdout += "".join(r.c.id[:12] + "\n" if not o.get("no_trunc") else r.c.id + "\n" for r in rows)
             return
-        fmt = o.get("format") or "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedAt}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}"
+        fmt = o.get("format") or ("table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}"
+                                  "\t{{.Ports}}\t{{.Names}}" + ("\t{{.Size}}" if o.get("size") else ""))
         for r in rows:
             r.trunc = not o.get("no_trunc")
         self._render_rows(fmt, rows, out, PsRow.HEADERS)
@@ -408,36 +432,49 @@ class DockerCli(StorageCommands):
                       missing="No such container: {ref}")
 
     def _find_any(self, ref: str, kind: str):
+        """``docker inspect``: container, then image, then network (``--type`` narrows)."""
         if kind in ("", "container"):
             try:
                 return container_json(self.d, self.d.container_find(ref))
             except NotFound:
                 pass
+        if kind in ("", "image"):
+            image = self.d.storage.find_image(ref)
+            if image is not None:
+                return gt.Struct(self._image_json(image), go_type="types.ImageInspect")
         if kind in ("", "network"):
             try:
                 return network_json(self.d, self.d.network_find(ref))
             except NotFound:
                 pass
-        raise NotFound(f"No such object: {ref}")
+        raise NotFound(f"No such {kind or 'object'}: {ref}")
 
     def _inspect(self, inv, out: Output, find, missing: str | None = None) -> None:
-        docs, errors = [], []
+        """docker/cli ``inspect.Inspect``: every reference in turn, errors
+        collected; a template that printed nothing still prints a newline."""
+        fmt = inv.options.get("format") or ""
+        docs, errors, text = [], [], ""
         for ref in inv.args:
             try:
-                docs.append(find(ref))
+                doc = find(ref)
             except NotFound as err:
-                errors.append(missing.format(ref=ref) if missing else str(err))
-        fmt = inv.options.get("format") or ""
+                errors.append("Error: " + (missing.format(ref=ref) if missing else str(err)))
+                continue
+            if not fmt:
+                docs.append(doc)
+                continue
+            try:
+                text += gt.inspect_format(fmt, doc)
+            except gt.TemplateError as err:
+                if err.kind == "parse":
+                    raise CommandFailed(f"{err}\n", 64)
+                errors.append("template parsing error: " + str(err).removeprefix("Template parsing error: "))
         if fmt:
-            for doc in docs:
-                try:
-                    out.stdout += gt.inspect_format(fmt, doc)
-                except gt.TemplateError as err:
-                    raise CommandFailed(f"Template parsing error: {err}\n")
+            out.stdout += text or "\n"
         else:
             out.stdout += dump(docs) + "\n"
         if errors:
-            out.stderr += "".join(f"Error: {e}\n" for e in errors)
+            out.stderr += "\n".join(errors) + "\n"
             out.exit_code = 1
 
     # -- networks ---------------------------------------------------------------
@@ -445,9 +482,10 @@ class DockerCli(StorageCommands):
         o = inv.options
         name = inv.args[0]
         subnets, gateways, ranges = o.get("subnet") or [], o.get("gateway") or [], o.get("ip_range") or []
+        problem = consolidate_ipam(subnets, ranges, gateways)
+        if problem:
+            raise CommandFailed(problem + "\n")
         try:
-            for s in subnets:
-                self._check_cidr(s)
             net = self.d.network_create(
                 name, driver=o.get("driver") or "bridge", subnet=subnets[0] if subnets else None,
                 gateway=gateways[0] if gateways else None, ip_range=ranges[0] if ranges else None,
@@ -458,20 +496,19 @@ class DockerCli(StorageCommands):
             raise CommandFailed(self._daemon_error(err))
         out.stdout += net.id + "\n"
 
-    @staticmethod
-    def _check_cidr(s: str) -> None:
-        from ...errors import InvalidParameter
-        try:
-            ipaddress.IPv4Network(s, strict=False)
-        except ValueError:
-            raise InvalidParameter(f"invalid CIDR address: {s}")
-
     def cmd_network_ls(self, inv, out: Output) -> None:
         o = inv.options
-        nets = sorted(self.d.networks.values(), key=lambda n: n.name)
+        nets = sorted(self.d.networks.values(), key=lambda n: natural_key(n.name))
         for f in o.get("filter") or []:
             key, _, value = f.partition("=")
-            if key == "name":
+            if key not in ("name", "driver", "id", "type", "label", "scope", "dangling"):
+                raise CommandFailed(f"Error response from daemon: Invalid filter '{key}'\n")
+        for f in o.get("filter") or []:
+            key, _, value = f.partition("=")
+            if key == "label":
+                lk, has_value, lv = value.partition("=")
+                nets = [n for n in nets if lk in n.labels and (not has_value or n.labels[lk] == lv)]
+            elif key == "name":
                 nets = [n for n in nets if value in n.name]
             elif key == "driver":
                 nets = [n for n in nets if n.driver == value]
@@ -487,21 +524,8 @@ class DockerCli(StorageCommands):
         self._render_rows(fmt, rows, out, NetRow.HEADERS)
 
     def cmd_network_inspect(self, inv, out: Output) -> None:
-        docs, errors = [], []
-        for ref in inv.args:
-            try:
-                docs.append(network_json(self.d, self.d.network_find(ref)))
-            except NotFound as err:
-                errors.append(f"Error: No such network: {ref}")
-        fmt = inv.options.get("format") or ""
-        if fmt:
-            for doc in docs:
-                out.stdout += gt.inspect_format(fmt, doc)
-        else:
-            out.stdout += dump(docs) + "\n"
-        if errors:
-            out.stderr += "".join(e + "\n" for e in errors)
-            out.exit_code = 1
+        self._inspect(inv, out, lambda ref: network_json(self.d, self.d.network_find(ref)),
+                      missing="No such network: {ref}")
 
     def cmd_network_rm(self, inv, out: Output) -> None:
         for ref in inv.args:
@@ -553,14 +577,96 @@ class DockerCli(StorageCommands):
         out.stdout += tabwrite(rows)
 
 
+def _api_ports(c) -> list[tuple[int, str, str, int]]:
+    """The API's ``Container.Ports`` (private, type, ip, public) for ``docker ps``:
+    NetworkSettings.Ports of a running container (bridge and user networks
+    only), each IPv4 binding also on ``::``."""
+    if not c.running or c.mode not in ("bridge", "user"):
+        return []
+    out = []
+    for spec in c.exposed:
+        port, _, proto = spec.partition("/")
+        binds = c.ports_mapped.get(spec) or []
+        if not binds:
+            out.append((int(port), proto, "", 0))
+        for ip, hp in binds:
+            out.append((int(port), proto, ip, int(hp)))
+            if ip == "0.0.0.0":
+                out.append((int(port), proto, "::", int(hp)))
+    return out
+
+
+def consolidate_ipam(subnets, ranges, gateways) -> str:
+    """docker/cli ``consolidateIpam``: the CLI's own checks of --subnet,
+    --ip-range and --gateway; returns the error text or ""."""
+    if len(subnets) < len(ranges) or len(subnets) < len(gateways):
+        return "every ip-range or gateway must have a corresponding subnet"
+
+    def network(text):
+        try:
+            return ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            return None
+
+    def matches(subnet, data):
+        s = network(subnet)
+        if s is None:
+            raise ValueError(f"invalid subnet: invalid CIDR address: {subnet}")
+        addr = data.split("/")[0]
+        try:
+            return ipaddress.ip_address(addr) in s
+        except ValueError:
+            return False
+
+    try:
+        seen = []
+        for s in subnets:
+            for k in seen:
+                if matches(s, k) or matches(k, s):
+                    return "multiple overlapping subnet configuration is not supported"
+            seen.append(s)
+        for kind, items in (("range", ranges), ("gateway", gateways)):
+            for item in items:
+                if not any(matches(s, item) for s in subnets):
+                    return f"no matching subnet for {kind} {item}"
+    except ValueError as err:
+        return str(err)
+    return ""
+
+
+def natural_key(text: str):
+    """fvbommel/sortorder ``NaturalLess``: digit runs compare as numbers."""
+    return [(0, int(part), part) if part.isdigit() else (1, 0, part)
+            for part in re.findall(r"\d+|\D+", text)]
+
+
+def _user_defined(mode: str) -> bool:
+    """container.NetworkMode.IsUserDefined."""
+    return mode not in ("default", "bridge", "host", "none") and not mode.startswith("container:")
+
+
+def _port_range(text: str):
+    """go-connections ``ParsePortRange`` (16-bit ports); None when invalid."""
+    lo, sep, hi = text.partition("-")
+    try:
+        start = int(lo, 10) if lo.isdigit() else None
+        end = int(hi, 10) if sep and hi.isdigit() else (start if not sep else None)
+    except ValueError:
+        return None
+    if start is None or end is None or start > 65535 or end > 65535 or end < start:
+        return None
+    return start, end
+
+
 class PsRow:
-    HEADERS = {"ID": "CONTAINER ID", "Image": "IMAGE", "Command": "COMMAND", "CreatedAt": "CREATED",
+    HEADERS = {"ID": "CONTAINER ID", "Image": "IMAGE", "Command": "COMMAND", "CreatedAt": "CREATED AT",
                "RunningFor": "CREATED", "Status": "STATUS", "Ports": "PORTS", "Names": "NAMES",
                "Labels": "LABELS", "Networks": "NETWORKS", "State": "STATE", "Size": "SIZE",
                "Mounts": "MOUNTS", "LocalVolumes": "LOCAL VOLUMES"}
 
-    def __init__(self, c, status: str, created: str, ports: str):
+    def __init__(self, c, status: str, created: str, ports: str, daemon=None):
         self.c, self.Status, self._created, self.Ports = c, status, created, ports
+        self.d = daemon
         self.trunc = True
 
     @property
@@ -577,10 +683,30 @@ class PsRow:
         return go_quote(ellipsis(cmd, 20) if self.trunc else cmd)
 
     @property
-    def CreatedAt(self):
+    def RunningFor(self):
         return self._created
 
-    RunningFor = CreatedAt
+    @property
+    def CreatedAt(self):
+        from .views import go_time_string
+        return go_time_string(self.d, self.c.created).split(".")[0].removesuffix(" +0000 UTC") + " +0000 UTC"
+
+    @property
+    def Size(self):
+        rw = self.c.fs.root.size_rw()
+        return f"{human_size(rw)} (virtual {human_size(self.c.image.size + rw)})"
+
+    @property
+    def Mounts(self):
+        return ""
+
+    @property
+    def LocalVolumes(self):
+        return "0"
+
+    def __gojson__(self):
+        """formatter.MarshalJSON: every field, keys sorted."""
+        return {k: getattr(self, k) for k in sorted(self.HEADERS)}
 
     @property
     def Names(self):
@@ -640,5 +766,9 @@ class NetRow:
 
     @property
     def CreatedAt(self):
-        from .views import timestamp
-        return timestamp(self.d, self.n.created)
+        from .views import go_time_string
+        return go_time_string(self.d, self.n.created)
+
+    def __gojson__(self):
+        """formatter.MarshalJSON: every field, keys sorted."""
+        return {k: getattr(self, k) for k in sorted(self.HEADERS)}

@@ -58,22 +58,45 @@ def go_quote(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def ports_column(ports: dict[str, list[tuple[str, int]]], exposed: list[str]) -> str:
-    """``docker ps`` PORTS: ``0.0.0.0:8080->80/tcp, :::8080->80/tcp, 443/tcp``."""
-    items = []
-    seen = set()
-    for spec, bindings in sorted(ports.items(), key=lambda kv: _pkey(kv[0])):
-        for host_ip, host_port in bindings:
-            items.append((_pkey(spec), f"{host_ip}:{host_port}->{spec}"))
-            if host_ip == "0.0.0.0":
-                items.append((_pkey(spec), f":::{host_port}->{spec}"))
-        seen.add(spec)
-    for spec in exposed:
-        if spec not in seen:
-            items.append((_pkey(spec), spec))
-    return ", ".join(text for _, text in sorted(items, key=lambda x: x[0]))
+def human_size(size: float) -> str:
+    """go-units ``HumanSizeWithPrecision(size, 3)`` (decimal units)."""
+    units = ["B", "kB", "MB", "GB", "TB", "PB"]
+    i = 0
+    while size >= 1000 and i < len(units) - 1:
+        size /= 1000.0
+        i += 1
+    return f"{size:.3g}{units[i]}"
 
 
-def _pkey(spec: str):
-    port, _, proto = spec.partition("/")
-    return (int(port.split("-")[0]), proto)
+def ports_column(ports: list[tuple[int, str, str, int]]) -> str:
+    """docker/cli ``DisplayablePorts`` over (private, type, ip, public) tuples:
+    ``0.0.0.0:8080->80/tcp, :::8080->80/tcp, 443/tcp``; runs of consecutive
+    ports mapped to themselves collapse to ``9000-9002``."""
+    groups: dict[str, list[int]] = {}
+    order, result, mappings = [], [], []
+    for private, proto, ip, public in sorted(ports, key=lambda p: (p[0], p[2], p[3], p[1])):
+        key = proto
+        if ip:
+            if public != private:
+                mappings.append(f"{ip}:{public}->{private}/{proto}")
+                continue
+            key = f"{ip}/{proto}"
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [private, private]
+            order.append(key)
+        elif private == group[1] + 1:
+            group[1] = private
+        else:
+            result.append(_form_group(key, *group))
+            groups[key] = [private, private]
+    result += [_form_group(key, *groups[key]) for key in order]
+    return ", ".join(result + mappings)
+
+
+def _form_group(key: str, first: int, last: int) -> str:
+    ip, _, proto = key.rpartition("/")
+    group = str(first) if first == last else f"{first}-{last}"
+    if ip:
+        group = f"{ip}:{group}->{group}"
+    return f"{group}/{proto}"

@@ -80,11 +80,19 @@ class GoFuncError(Exception):
 # --------------------------------------------------------------------------
 
 class Struct(dict):
-    """A Go struct (field order = insertion order)."""
+    """A Go struct (field order = insertion order).  Fields named in
+    ``omitempty`` carry the ``json:",omitempty"`` tag: templates see them,
+    JSON leaves them out when they hold their zero value."""
 
-    def __init__(self, *args, go_type: str = "struct", **kw):
+    def __init__(self, *args, go_type: str = "struct", omitempty=(), **kw):
         super().__init__(*args, **kw)
         self.go_type = go_type
+        self.omitempty = frozenset(omitempty)
+
+    def json_items(self):
+        """The (key, value) pairs encoding/json writes."""
+        return [(k, v) for k, v in self.items()
+                if not (k in self.omitempty and v in ("", None, 0, False, {}, []))]
 
 
 class GoMap(dict):
@@ -454,7 +462,7 @@ def _json_enc(x, escape_html: bool) -> str:
         return _go_float_json(x)
     if isinstance(x, Struct):
         return "{" + ",".join(_json_str(str(k), escape_html) + ":" + _json_enc(v, escape_html)
-                              for k, v in x.items()) + "}"
+                              for k, v in x.json_items()) + "}"
     if isinstance(x, dict):
         keys = sorted(x.keys(), key=lambda k: str(k))
         return "{" + ",".join(_json_str(str(k), escape_html) + ":" + _json_enc(x[k], escape_html)
@@ -491,7 +499,8 @@ def to_raw(value):
     if isinstance(x, str):
         return x
     if isinstance(x, dict):
-        return RawMap({str(k): to_raw(v) for k, v in x.items()})
+        items = x.json_items() if isinstance(x, Struct) else x.items()
+        return RawMap({str(k): to_raw(v) for k, v in items})
     if isinstance(x, (list, tuple)):
         return RawList([to_raw(v) for v in x])
     return to_raw(_pyjson.loads(go_json(x)))

@@ -26,9 +26,28 @@ def timestamp(daemon, t: float | None) -> str:
     return f"{base}{frac}Z"
 
 
+def _json_value(x):
+    """What encoding/json sees: ``omitempty`` fields left out."""
+    if isinstance(x, Struct):
+        return {k: _json_value(v) for k, v in x.json_items()}
+    if isinstance(x, dict):
+        return {k: _json_value(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_json_value(v) for v in x]
+    return x
+
+
+def go_time_string(daemon, t: float) -> str:
+    """Go's ``time.Time.String()`` in UTC: ``2006-01-02 15:04:05.999999999 +0000 UTC``."""
+    total = daemon.wallclock_ns(t)
+    secs, nanos = divmod(total, 1_000_000_000)
+    frac = f".{nanos:09d}".rstrip("0").rstrip(".")
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(secs)) + frac + " +0000 UTC"
+
+
 def dump(docs) -> str:
     """Go's ``json.MarshalIndent(v, "", "    ")`` (with HTML escaping)."""
-    text = json.dumps(docs, indent=4, ensure_ascii=False)
+    text = json.dumps(_json_value(docs), indent=4, ensure_ascii=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -40,8 +59,8 @@ def endpoint_settings(c, ep, req) -> Struct:
     ipam = None
     if req is not None and req.ip:
         ipam = Struct({"IPv4Address": req.ip}, go_type="*network.EndpointIPAMConfig")
-    elif ep is not None and ep.network.is_user_defined:
-        ipam = Struct({}, go_type="*network.EndpointIPAMConfig") if req is not None and getattr(req, "connected", False) else None
+    elif req is not None and req.connected:
+        ipam = Struct({}, go_type="*network.EndpointIPAMConfig")
     aliases = ep.aliases if ep is not None and ep.network.is_user_defined else (
         list(req.aliases) if req is not None and req.aliases else None)
     links = list(req.links) if req is not None and req.links else None
@@ -51,14 +70,14 @@ def endpoint_settings(c, ep, req) -> Struct:
         "Aliases": aliases or None,
         "NetworkID": ep.network.id if ep else "",
         "EndpointID": ep.id if ep else "",
-        "Gateway": ep.network.gateway if ep else "",
-        "IPAddress": ep.ip if ep else "",
-        "IPPrefixLen": ep.prefixlen if ep else 0,
+        "Gateway": (ep.network.gateway or "") if ep else "",
+        "IPAddress": (ep.ip or "") if ep else "",
+        "IPPrefixLen": ep.prefixlen if ep and ep.ip else 0,
         "IPv6Gateway": "",
         "GlobalIPv6Address": "",
         "GlobalIPv6PrefixLen": 0,
-        "MacAddress": ep.mac if ep else "",
-        "DriverOpts": None,
+        "MacAddress": (ep.mac or "") if ep else "",
+        "DriverOpts": {} if req is not None and req.connected else None,
     }, go_type="*network.EndpointSettings")
 
 
@@ -81,11 +100,8 @@ def network_settings(daemon, c) -> Struct:
         ep = c.endpoints.get(name) if c.running else None
         networks[name] = endpoint_settings(c, ep, req)
     if c.mode in ("host", "none"):
-        networks = {c.mode: endpoint_settings(c, None, None)}
-        if c.running:
-            net = daemon.network_find(c.mode)
-            networks[c.mode]["NetworkID"] = net.id
-            networks[c.mode]["EndpointID"] = c.sandbox.id if False else networks[c.mode]["EndpointID"]
+        ep = c.endpoints.get(c.mode) if c.running else None
+        networks = {c.mode: endpoint_settings(c, ep, None)}
     if c.mode == "container":
         networks = {}
     return Struct({
@@ -113,7 +129,7 @@ def network_settings(daemon, c) -> Struct:
 
 def container_json(daemon, c) -> Struct:
     st = c.state
-    base = f"{DATA_ROOT}/containers/{c.id}"
+    base = f"{DATA_ROOT}/containers/{(c.hosts_path_owner or c).id}"
     argv = c.argv
     port_bindings = {}
     for b in c.port_bindings:
@@ -140,7 +156,7 @@ def container_json(daemon, c) -> Struct:
         "ResolvConfPath": f"{base}/resolv.conf",
         "HostnamePath": f"{base}/hostname",
         "HostsPath": f"{base}/hosts",
-        "LogPath": f"{base}/{c.id}-json.log",
+        "LogPath": f"{DATA_ROOT}/containers/{c.id}/{c.id}-json.log",
         "Name": "/" + c.name,
         "RestartCount": c.restart_count,
         "Driver": "overlay2",
@@ -176,6 +192,7 @@ def container_json(daemon, c) -> Struct:
             "PublishAllPorts": c.publish_all,
             "ReadonlyRootfs": False,
             "SecurityOpt": None,
+            "Tmpfs": {m.target: m.mode for m in c.mounts if m.flag == "tmpfs"} or None,
             "UTSMode": "",
             "UsernsMode": "",
             "ShmSize": 67108864,
@@ -196,7 +213,7 @@ def container_json(daemon, c) -> Struct:
                             "/proc/sched_debug", "/proc/scsi", "/sys/firmware"],
             "ReadonlyPaths": ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
                               "/proc/sysrq-trigger"],
-        }, go_type="*container.HostConfig"),
+        }, go_type="*container.HostConfig", omitempty=("Tmpfs",)),
         "GraphDriver": Struct({
             "Data": daemon.storage.graph_driver(c)["Data"],
             "Name": "overlay2",
@@ -241,28 +258,24 @@ def _links_view(daemon, c) -> list[str]:
 def network_json(daemon, net) -> Struct:
     config = []
     if net.subnet is not None:
-        entry = Struct({"Subnet": net.subnet.with_prefixlen}, go_type="network.IPAMConfig")
-        if net.ip_range is not None:
-            entry["IPRange"] = net.ip_range.with_prefixlen
-        if net.user_gateway or not net.user_subnet:
-            entry["Gateway"] = net.gateway
-        if net.aux_addresses:
-            entry["AuxiliaryAddresses"] = dict(net.aux_addresses)
-        config.append(entry)
+        # the default bridge's gateway is docker0's address, not an IPAM setting;
+        # with --subnet the gateway is shown only when --gateway gave it
+        shown_gw = net.user_gateway or not (net.user_subnet or net.predefined)
+        config.append(Struct({
+            "Subnet": net.subnet.with_prefixlen,
+            "IPRange": net.ip_range.with_prefixlen if net.ip_range is not None else "",
+            "Gateway": net.gateway if shown_gw else "",
+            "AuxiliaryAddresses": dict(net.aux_addresses) or None,
+        }, go_type="network.IPAMConfig", omitempty=("IPRange", "Gateway", "AuxiliaryAddresses")))
     containers = {}
     for cid, ep in sorted(net.endpoints.items()):
         containers[cid] = Struct({
             "Name": ep.container.name,
             "EndpointID": ep.id,
-            "MacAddress": ep.mac,
-            "IPv4Address": f"{ep.ip}/{ep.prefixlen}",
+            "MacAddress": ep.mac or "",
+            "IPv4Address": f"{ep.ip}/{ep.prefixlen}" if ep.ip else "",
             "IPv6Address": "",
         })
-    if net.driver in ("host", "null"):
-        for c in daemon.containers.values():
-            if c.running and c.mode == ("host" if net.driver == "host" else "none"):
-                containers[c.id] = Struct({"Name": c.name, "EndpointID": c.sandbox.id,
-                                           "MacAddress": "", "IPv4Address": "", "IPv6Address": ""})
     return Struct({
         "Name": net.name,
         "Id": net.id,
@@ -281,3 +294,4 @@ def network_json(daemon, net) -> Struct:
         "Options": dict(net.options),
         "Labels": dict(net.labels),
     }, go_type="types.NetworkResource")
+
