@@ -84,21 +84,10 @@ class Engine:
         return res
 
     def _host_command(self, line: str, argv: list[str]) -> Result:
-        from .apps import busybox
-        from .apps.process import Proc
-        from .apps import hosttools
-        name = argv[0].rsplit("/", 1)[-1]
-        program, _ = busybox.lookup(argv)
-        if name in hosttools.PROGRAMS:
-            program = hosttools.PROGRAMS[name]
-        if program is None:
-            return Result(line, "", f"netsim: {argv[0]}: command not found on the simulated host\n", 127)
-        d = self.daemon
-        proc = Proc(argv=argv, netns=self.kernel.init_net, fs=d.host_fs, hostname=d.host.hostname,
-                    env={"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                         "HOME": "/root"}, kernel=self.kernel)
-        gen = program(proc) if name in hosttools.PROGRAMS else busybox.run_argv(proc)
-        process = self.sched.process(gen, name=f"host:{name}")
+        """``bash -c LINE`` on the host (netsim.apps.hosttools.shell)."""
+        from .apps.hosttools.shell import bash_main, host_proc
+        proc = host_proc(self, line)
+        process = self.sched.process(bash_main(proc), name=f"host:{argv[0]}")
         self.sched.run(until=process, limit=self.sched.now + HOST_COMMAND_LIMIT)
         if not process.triggered:
             process.kill()
