@@ -28,6 +28,8 @@ class Proc:
     tty: bool = False                  # a terminal stays attached (docker run -it): stdin never ends
     killed_by: int | None = None      # signal number that ended it
     on_output: Callable | None = None  # streaming hook (foreground runs, logs)
+    programs: Callable | None = None   # the shell's command lookup: ``programs(proc)`` -> generator
+                                       # or busybox.NOT_FOUND (None: the image's busybox applets)
 
     @property
     def sched(self):

@@ -28,6 +28,10 @@ ping round-trip times       ``time=<RTT> ms``, ``min/avg/max = <RTT> ms``
 ifconfig counters           ``RX packets:<N>``, ``RX bytes:<N>``
 embedded DNS's random port  ``127.0.0.11:<PORT>``
 data/exec roots             ``<DATA_ROOT>``, ``<EXEC_ROOT>``
+host-side device MACs       ``link/ether <MAC>`` and ``fe80::<EUI64>`` of
+                            ``docker0``, ``br-*`` and host veths in iproute2
+                            output (the kernel draws them at random; container
+                            MACs are Docker's and are compared)
 ==========================  =================================================
 
 Orders that depend on random ids or races are made canonical: Go sorts maps by
@@ -80,13 +84,40 @@ _DURATION = (r"(?:Less than a second|About a minute|About an hour|"
 _AGE = re.compile(rf"\b(?:(?<=Up ){_DURATION}|{_DURATION} ago)")
 _RTT = re.compile(r"time=\d+(?:\.\d+)? ms")
 _RTT_SUMMARY = re.compile(r"min/avg/max = [\d.]+/[\d.]+/[\d.]+ ms")
-_IFINDEX_LINE = re.compile(r"(?m)^(\d+)(?=: \S+: <)")
+_IFINDEX_LINE = re.compile(r"(?m)^(\d+)(?=: \S+: <|: \S+ +inet6? )")
 _IFLINK = re.compile(r"@if(\d+)\b")
 _PID_JSON = re.compile(r'"Pid": ?(\d+)')
 _DNS_PORT = re.compile(r"127\.0\.0\.11:(?!53\b)\d{1,5} *")
 _COUNTERS = re.compile(r"\b([RT]X (?:packets|bytes)):\d+(?: \([\d.]+ [KMGT]?i?B\))?")
 _TOP_HEADER = re.compile(r"^UID +PID +PPID +C +STIME +TTY +TIME +CMD$")
 _PS_HEADER = re.compile(r"^PID +USER +(?:TIME +)?COMMAND$")
+_MAC = r"[0-9a-f]{2}(?::[0-9a-f]{2}){5}"
+# an iproute2 line about a device whose MAC the host's kernel drew at random
+_HOST_DEV = re.compile(r"^(?:<?IDX\d*>?|\d+): (?:docker0|br-[^:@ ]+|<VETH\d+>|veth[0-9a-f]{7})(?:@\S+)?: <"
+                       r"|^(?:docker0|br-\S+|<VETH\d+>|veth[0-9a-f]{7})(?:@\S+)? +[A-Z]+ ")
+
+
+def host_device_macs(s: str) -> str:
+    """``docker0``/``br-*``/host veth MACs (and their EUI-64 link-local
+    addresses) in ``ip link``/``ip addr``/``ip -br`` output become ``<MAC>``:
+    Linux gives a bridge or veth a random address, so no two runs agree."""
+    if "link/ether" not in s and not re.search(_MAC, s):
+        return s
+    out, random_dev = [], False
+    for line in s.split("\n"):
+        if _HOST_DEV.match(line):
+            random_dev = True
+        elif line and not line.startswith(" "):
+            random_dev = False
+        if random_dev:
+            line = re.sub(rf"link/ether {_MAC}", "link/ether <MAC>", line)
+            line = re.sub(r"fe80::[0-9a-f:]+/64", "fe80::<EUI64>/64", line)
+            if not line.startswith(" ") and "link/ether" not in line:
+                line = re.sub(rf"(?<= ){_MAC}(?= <)", "<MAC>", line)
+        out.append(line)
+    s = "\n".join(out)
+    # ``ip -br`` pads a name to 16 columns: the width of a placeholder differs
+    return re.sub(r"(@if<IDX\d*>) +", r"\1 ", s)
 
 
 def user_words(commands) -> set[str]:
@@ -159,6 +190,7 @@ class CaseNormalizer:
                           else m.group(0), s)
         s = _IFINDEX_LINE.sub(lambda m: self._ifindex(m.group(1)), s)
         s = _IFLINK.sub(lambda m: "@if" + self._ifindex(m.group(1)), s)
+        s = host_device_macs(s)
         s = self._process_tables(s)
         # times and counters
         s = _TIMESTAMP.sub("<TIME>", s)

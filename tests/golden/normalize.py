@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from netsim.daemon.names import LEFT as _NETSIM_LEFT
+from netsim.verify.normalize import host_device_macs
 
 # Adjectives of moby's namesgenerator that can start a generated name; netsim's
 # list is a subset of moby's.  A user-given name never starts with one in the cases.
@@ -50,7 +51,7 @@ _AGE = re.compile(r"\b(?:Less than a second|About a minute|About an hour|"
                   r"\d+ (?:second|minute|hour|day|week|month|year)s?)(?: ago)?")
 _RTT = re.compile(r"time=\d+(?:\.\d+)? ms")
 _RTT_SUMMARY = re.compile(r"min/avg/max = [\d.]+/[\d.]+/[\d.]+ ms")
-_IFINDEX_LINE = re.compile(r"(?m)^\d+: (?=\S+: <)")
+_IFINDEX_LINE = re.compile(r"(?m)^\d+: (?=\S+: <|\S+ +inet6? )")
 _IFLINK = re.compile(r"@if\d+\b")
 _IF_COUNTERS = re.compile(r"\b([RT]X (?:packets|bytes)):\d+(?: \([\d.]+ [KMGT]?i?B\))?")
 _PID_JSON = re.compile(r'"Pid": ?\d+')
@@ -107,6 +108,7 @@ class CaseNormalizer:
         s = _RTT_SUMMARY.sub("min/avg/max = <RTT> ms", s)
         s = _IFINDEX_LINE.sub("<IDX>: ", s)
         s = _IFLINK.sub("@if<IDX>", s)
+        s = host_device_macs(s)
         s = _PID_JSON.sub('"Pid": <PID>', s)
         s = _IF_COUNTERS.sub(lambda m: m.group(1) + ":<N>", s)
         s = _DNS_PORT.sub("127.0.0.11:<PORT> ", s)

@@ -27,7 +27,7 @@ Notes on this build, from the recordings:
 """
 from __future__ import annotations
 
-from . import coreutils, net, sh
+from . import coreutils, net, sh, textutils
 
 
 class _NotFound:
@@ -62,6 +62,8 @@ PROGRAMS: dict = {
     "touch": coreutils.touch_main, "rm": coreutils.rm_main, "grep": coreutils.grep_main,
     "sort": coreutils.sort_main, "head": coreutils.head_main, "wc": coreutils.wc_main,
     "ps": coreutils.ps_main,
+    "awk": textutils.awk_main, "cut": textutils.cut_main, "sed": textutils.sed_main,
+    "tr": textutils.tr_main, "tail": textutils.tail_main, "uniq": textutils.uniq_main,
     "ip": net.ip_main, "ifconfig": net.ifconfig_main, "route": net.route_main,
     "netstat": net.netstat_main, "arp": net.arp_main,
     "ping": _lazy("ping", "ping_main"),

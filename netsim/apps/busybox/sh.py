@@ -358,11 +358,15 @@ class Shell:
         if builtin is not None:
             return (yield from builtin(self, child))
         from . import NOT_FOUND, run_argv
-        gen = run_argv(child)
+        gen = (proc.programs or run_argv)(child)
         if gen is NOT_FOUND:
-            proc.err(f"sh: {name}: not found\n")
+            proc.err(getattr(proc.programs, "not_found", _not_found)(name))
             return 127
         return (yield from gen)
+
+
+def _not_found(name: str) -> str:
+    return f"sh: {name}: not found\n"
 
 
 class _Exit(Exception):

@@ -1,7 +1,10 @@
 """Programs of the simulated host that are not busybox: the reference host's
-own tools (curl 7.88 from Debian 12), used on the host side of scenarios."""
+own tools (Debian 12), used on the host side of scenarios: curl 7.88,
+iproute2 ``ip`` and ``bridge``, ``iptables`` (nf_tables backend), GNU wget.
+Host command lines run through :mod:`netsim.apps.hosttools.shell`."""
 from .curl import curl_main
+from .ip import bridge_main, ip_main
 
-PROGRAMS = {"curl": curl_main}
+PROGRAMS = {"curl": curl_main, "ip": ip_main, "bridge": bridge_main}
 
 __all__ = ["PROGRAMS"]
