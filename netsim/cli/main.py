@@ -6,6 +6,7 @@ The one place that turns netsim's errors into exit statuses: 0 success,
 from __future__ import annotations
 
 import json
+import re
 import sys
 from enum import IntEnum
 from pathlib import Path
@@ -165,11 +166,65 @@ app.command()(verify)
 app.command()(record)
 
 
+class _PlainValue:
+    """Coercion of one typer parameter's value without pydantic.
+
+    typer (>= 0.2x) coerces every non-flag value, even an absent option's
+    None, through a pydantic TypeAdapter: its first use imports pydantic
+    (~0.15 s, more than a whole small scenario takes to run).  For the values
+    a command line carries this is an identity (None, a str for a ``str``
+    parameter) or ``int()`` of plain decimal digits, which is what the
+    adapter answers; any other value goes to typer's own coercion, so
+    results and error messages are typer's."""
+
+    DIGITS = re.compile(r"-?[0-9]+")
+
+    def __init__(self, annotation) -> None:
+        self.annotation = annotation
+        self.full = None
+
+    def coerce(self, value, param, ctx):
+        if value is None:
+            return None
+        if type(value) is str:
+            if self.annotation is str:
+                return value
+            if self.annotation is int and self.DIGITS.fullmatch(value):
+                return int(value)
+        if self.full is None:
+            from typer._coercion import build_runtime_param
+            self.full = build_runtime_param(param.type_descriptor)
+        return self.full.coerce(value, param=param, ctx=ctx)
+
+
+def click_command():
+    """The click command typer builds from ``app``; its single-valued
+    bool/str/int/Path parameters (``--help`` included) coerce plain values
+    without pydantic."""
+    import typer.main
+    command = typer.main.get_command(app)
+    for cmd in [command, *getattr(command, "commands", {}).values()]:
+        ctx = cmd.context_class(cmd, **cmd.context_settings)
+        for param in cmd.get_params(ctx):
+            desc = getattr(param, "type_descriptor", None)
+            if (desc is None or getattr(param, "_runtime_param", 0) is not None
+                    or param.nargs != 1 or param.multiple
+                    or desc.annotation not in (bool, str, int, Path)
+                    or getattr(desc.parameter_info, "parser", None) is not None
+                    or getattr(desc.parameter_info, "min", None) is not None
+                    or getattr(desc.parameter_info, "max", None) is not None):
+                continue
+            param._runtime_param = _PlainValue(desc.annotation)
+    return command
+
+
 def _click_exceptions():
     """click's UsageError, ClickException and Abort classes, from the click
     typer uses (recent typer vendors it as ``typer._click``) and from click."""
     mods = []
     for name in ("typer._click.exceptions", "click.exceptions"):
+        if mods and name.split(".")[0] not in sys.modules:
+            continue                      # click is not loaded: none of its errors can come
         try:
             mods.append(__import__(name, fromlist=["UsageError"]))
         except ImportError:
@@ -185,7 +240,7 @@ def main(argv: list[str] | None = None) -> None:
     import os
     usage_errors, click_errors, aborts = _click_exceptions()
     try:
-        status = app(args=argv, prog_name="netsim", standalone_mode=False)
+        status = click_command()(args=argv, prog_name="netsim", standalone_mode=False)
     except usage_errors as err:
         where = err.ctx.command_path if err.ctx is not None else "netsim"
         if err.format_message():          # (empty when the help was just shown)
