@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ..errors import Conflict, Forbidden, InvalidParameter, NotFound
 from ..kernel.interface import Interface
+from ..kernel.netfilter import Rule
 from .connect import ConnectMixin
 from .drivers.bridge import BridgeDriver
 from .ids import IdGenerator
@@ -46,6 +47,11 @@ class HostConfig:
     ncpu: int = 2
     mem_total: int = 25_276_514_304
     engine_version: str = "20.10.24+dfsg1"
+    # The reference host's administrator seals it after dockerd starts
+    # (docker-reference/start: ``iptables -I DOCKER-USER -o UPLINK -j DROP``):
+    # nothing a container sends may leave through the uplink.  ``iptables -S``
+    # on the host shows that rule, so the simulated host has it too.
+    seal_uplink: bool = True
 
 
 class Uplink(Interface):
@@ -73,6 +79,9 @@ class Daemon(LifecycleMixin, ConnectMixin):
         self._pid = 1000
         self._setup_host()
         self._create_predefined()
+        if self.host.seal_uplink:
+            self.osl.iptables(self.osl.host, "filter", "-I", "DOCKER-USER",
+                              Rule("DROP", out_iface=self.host.uplink))
 
     # -- clock -------------------------------------------------------------
     def wallclock(self, t: float | None = None) -> float:
