@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from netsim.cli.output import format_hop
+from netsim.daemon import HostConfig
 from netsim.engine import Engine
 from netsim.kernel.host import Hop
 from netsim.kernel.netfilter import Rule
@@ -20,8 +21,8 @@ def lines_of(engine, line):
     return [format_hop(h) for h in engine.run(line).extra["hops"]]
 
 
-def capnet(trace=True):
-    e = Engine(trace=trace)
+def capnet(trace=True, sealed=True):
+    e = Engine(trace=trace, host=None if sealed else HostConfig(seal_uplink=False))
     e.run("docker network create capnet")
     e.run("docker run -d --name c1 --network capnet busybox sleep 3600")
     e.run("docker run -d --name c2 --network capnet busybox sleep 3600")
@@ -162,7 +163,7 @@ def test_iptables_drop_is_explained():
 
 
 def test_masquerade_and_missing_route_are_explained():
-    e = capnet()
+    e = capnet(sealed=False)       # an unsealed host lets containers reach the uplink
     got = decisions(e, "docker exec c1 ping -c 1 -W 1 198.51.100.7")
     assert any(d.startswith("host: MASQUERADE 172.18.0.2 → ") for d in got), got
     ns = e.kernel.namespaces["c1"]
@@ -184,3 +185,9 @@ def test_dnat_to_a_published_port_is_explained():
     e.run("docker exec -d web httpd -f -p 8080 -h /tmp")
     got = decisions(e, "wget -q -O - http://192.0.2.2:8081/")
     assert "host: DNAT tcp dpt:8081 → 172.17.0.2:8080" in got, got
+
+
+def test_the_sealed_reference_host_drops_what_leaves_by_the_uplink():
+    e = capnet()
+    got = decisions(e, "docker exec c1 ping -c 1 -W 1 198.51.100.7")
+    assert "host: iptables FORWARD DROP (-A DOCKER-USER -o eth0 -j DROP)" in got, got

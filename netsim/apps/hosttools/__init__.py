@@ -4,7 +4,9 @@ iproute2 ``ip`` and ``bridge``, ``iptables`` (nf_tables backend), GNU wget.
 Host command lines run through :mod:`netsim.apps.hosttools.shell`."""
 from .curl import curl_main
 from .ip import bridge_main, ip_main
+from .iptables import iptables_main
 
-PROGRAMS = {"curl": curl_main, "ip": ip_main, "bridge": bridge_main}
+PROGRAMS = {"curl": curl_main, "ip": ip_main, "bridge": bridge_main,
+            "iptables": iptables_main}
 
 __all__ = ["PROGRAMS"]
