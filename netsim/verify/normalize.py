@@ -28,6 +28,8 @@ ping round-trip times       ``time=<RTT> ms``, ``min/avg/max = <RTT> ms``
 ifconfig counters           ``RX packets:<N>``, ``RX bytes:<N>``
 embedded DNS's random port  ``127.0.0.11:<PORT>``
 data/exec roots             ``<DATA_ROOT>``, ``<EXEC_ROOT>``
+HTTP dates, httpd ETags     ``<HTTPDATE>``, ``"<ETAG>"`` (``wget -S``/``curl -i`` headers)
+GNU wget transfer rates     ``<RATE>``
 host-side device MACs       ``link/ether <MAC>`` and ``fe80::<EUI64>`` of
                             ``docker0``, ``br-*`` and host veths in iproute2
                             output (the kernel draws them at random; container
@@ -101,7 +103,7 @@ def host_device_macs(s: str) -> str:
     """``docker0``/``br-*``/host veth MACs (and their EUI-64 link-local
     addresses) in ``ip link``/``ip addr``/``ip -br`` output become ``<MAC>``:
     Linux gives a bridge or veth a random address, so no two runs agree."""
-    if "link/ether" not in s and not re.search(_MAC, s):
+    if "link/ether" not in s and not re.search(_MAC, s) and "/s) - " not in s and " GMT" not in s:
         return s
     out, random_dev = [], False
     for line in s.split("\n"):
@@ -116,6 +118,12 @@ def host_device_macs(s: str) -> str:
                 line = re.sub(rf"(?<= ){_MAC}(?= <)", "<MAC>", line)
         out.append(line)
     s = "\n".join(out)
+    # GNU wget's transfer rates (dot progress line and summary)
+    s = re.sub(r"(?<= 100% )\d+(?:\.\d+)?[KMG]?=\d+(?:\.\d+)?[mh]?s\b", "<RATE>", s)
+    s = re.sub(r"\(\d+(?:\.\d+)? [KMG]?B/s\) - ", "(<RATE>) - ", s)
+    # HTTP dates and busybox httpd's ETag (mtime-size) in response headers
+    s = re.sub(r"\b[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT\b", "<HTTPDATE>", s)
+    s = re.sub(r'(?m)^(\s*ETag: )"[0-9a-f]+-[0-9a-f]+"', r'\1"<ETAG>"', s)
     # ``ip -br`` pads a name to 16 columns: the width of a placeholder differs
     return re.sub(r"(@if<IDX\d*>) +", r"\1 ", s)
 

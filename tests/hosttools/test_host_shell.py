@@ -59,3 +59,33 @@ def test_veth_shows_its_peer_namespace(eng):
     assert line.split(": ")[2].startswith("<BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue "
                                           "master docker0 state UP mode DEFAULT group default \\")
     assert line.endswith(" brd ff:ff:ff:ff:ff:ff link-netnsid 0\n")
+
+
+def _published(eng):
+    eng.run("docker run -d --name hw -p 8081:8080 busybox sleep 3600")
+    eng.run("docker exec hw sh -c 'echo hello > /tmp/index.html'")
+    eng.run("docker exec -d hw httpd -f -p 8080 -h /tmp")
+
+
+def test_gnu_wget_statuses(eng):
+    _published(eng)
+    r = eng.run("wget -qO- http://127.0.0.1:8081/")
+    assert (r.stdout, r.stderr, r.exit_code) == ("hello\n", "", 0)
+    assert eng.run("wget -qO- http://127.0.0.1:8081/nope").exit_code == 8
+    r = eng.run("wget -O- http://localhost:8082/ 2>&1 | grep -v '^--'")
+    assert r.stdout == ("Resolving localhost (localhost)... 127.0.0.1\n"
+                        "Connecting to localhost (localhost)|127.0.0.1|:8082... failed: Connection refused.\n")
+    r = eng.run("wget")
+    assert (r.stderr, r.exit_code) == ("wget: missing URL\nUsage: wget [OPTION]... [URL]...\n\n"
+                                       "Try `wget --help' for more options.\n", 1)
+
+
+def test_iptables_lists_the_kernel_tables(eng):
+    eng.run("docker run -d --name web -p 8081:80 busybox sleep 3600")
+    r = eng.run("iptables -t nat -L DOCKER -n --line-numbers")
+    assert r.stdout == (
+        "Chain DOCKER (2 references)\n"
+        "num  target     prot opt source               destination         \n"
+        "1    RETURN     0    --  0.0.0.0/0            0.0.0.0/0           \n"
+        "2    DNAT       6    --  0.0.0.0/0            0.0.0.0/0            tcp dpt:8081 to:172.17.0.2:80\n")
+    assert "-A DOCKER-USER -o eth0 -j DROP\n-A DOCKER-USER -j RETURN\n" in eng.run("iptables -S").stdout

@@ -64,6 +64,7 @@ PROGRAMS: dict = {
     "ps": coreutils.ps_main,
     "awk": textutils.awk_main, "cut": textutils.cut_main, "sed": textutils.sed_main,
     "tr": textutils.tr_main, "tail": textutils.tail_main, "uniq": textutils.uniq_main,
+    "grep": textutils.grep_main,
     "ip": net.ip_main, "ifconfig": net.ifconfig_main, "route": net.route_main,
     "netstat": net.netstat_main, "arp": net.arp_main,
     "ping": _lazy("ping", "ping_main"),

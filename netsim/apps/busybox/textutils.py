@@ -945,3 +945,39 @@ def awk_main(proc):
     proc.out("".join(awk.out))
     return 0
     yield
+
+
+# -- grep -e A -e B ---------------------------------------------------------------
+
+def grep_main(proc):
+    """``grep`` with every ``-e PATTERN`` (a line matches if any does): the
+    patterns become one alternation for :func:`coreutils.grep_main`."""
+    from .coreutils import grep_main as single
+    argv = list(proc.argv)
+    patterns, rest, i = [], [argv[0]], 1
+    while i < len(argv):
+        a = argv[i]
+        if a == "--":
+            rest += argv[i:]
+            break
+        if a == "-e" and i + 1 < len(argv):
+            patterns.append(argv[i + 1])
+            i += 2
+            continue
+        if a.startswith("-e") and len(a) > 2:
+            patterns.append(a[2:])
+        else:
+            rest.append(a)
+        i += 1
+    if len(patterns) > 1:
+        ere = any(f in a for a in rest[1:] if a.startswith("-") and not a.startswith("--")
+                  for f in "E")
+        fixed = any("F" in a for a in rest[1:] if a.startswith("-") and not a.startswith("--"))
+        if fixed:
+            rest = [r for r in rest if r != "-F"]
+            patterns = [re.escape(p) for p in patterns]
+            rest.insert(1, "-E")
+            ere = True
+        joined = ("|" if ere else "\\|").join(f"(?:{p})" if ere else p for p in patterns)
+        proc.argv = rest[:1] + ["-e", joined] + rest[1:]
+    return (yield from single(proc))

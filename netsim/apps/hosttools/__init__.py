@@ -5,8 +5,9 @@ Host command lines run through :mod:`netsim.apps.hosttools.shell`."""
 from .curl import curl_main
 from .ip import bridge_main, ip_main
 from .iptables import iptables_main
+from .wget import wget_main
 
 PROGRAMS = {"curl": curl_main, "ip": ip_main, "bridge": bridge_main,
-            "iptables": iptables_main}
+            "iptables": iptables_main, "wget": wget_main}
 
 __all__ = ["PROGRAMS"]
