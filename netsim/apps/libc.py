@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..kernel.socket import SocketError, UdpSocket
 from ..proto import dns
@@ -57,6 +58,7 @@ HSTRERROR = {
 }
 
 
+@lru_cache(maxsize=4096)
 def is_ipv4(text: str) -> bool:
     try:
         ipaddress.IPv4Address(text)
@@ -78,8 +80,14 @@ def _read(proc, path: str) -> str | None:
 
 
 def read_resolv_conf(proc) -> ResolvConf:
+    """``/etc/resolv.conf`` as the resolver reads it (parsed once per content)."""
+    ns, search, ndots, timeout, attempts = _parse_resolv_conf(_read(proc, "/etc/resolv.conf") or "")
+    return ResolvConf(list(ns), list(search), ndots, timeout, attempts)
+
+
+@lru_cache(maxsize=256)
+def _parse_resolv_conf(text: str) -> tuple:
     conf = ResolvConf()
-    text = _read(proc, "/etc/resolv.conf") or ""
     for line in text.splitlines():
         words = line.split()
         if not words or words[0].startswith(("#", ";")):
@@ -103,21 +111,28 @@ def read_resolv_conf(proc) -> ResolvConf:
                     conf.attempts = max(1, min(int(val), 5))
     if not conf.nameservers:
         conf.nameservers = ["127.0.0.1"]
-    return conf
+    return (tuple(conf.nameservers), tuple(conf.search), conf.ndots, conf.timeout, conf.attempts)
 
 
 def hosts_lookup(proc, name: str) -> HostEnt | None:
     """The ``files`` NSS backend: the first line that names ``name``."""
-    text = _read(proc, "/etc/hosts") or ""
-    want = name.lower().rstrip(".")
+    found = _hosts_table(_read(proc, "/etc/hosts") or "").get(name.lower().rstrip("."))
+    return None if found is None else HostEnt(found[0], [found[1]])
+
+
+@lru_cache(maxsize=256)
+def _hosts_table(text: str) -> dict[str, tuple[str, str]]:
+    """{lowercased name: (canonical name, address)} of an ``/etc/hosts``
+    text, the first line naming a host winning (parsed once per content)."""
+    table: dict[str, tuple[str, str]] = {}
     for line in text.splitlines():
         line = line.split("#", 1)[0]
         words = line.split()
         if len(words) < 2 or not is_ipv4(words[0]):
             continue
-        if want in (w.lower() for w in words[1:]):
-            return HostEnt(words[1], [words[0]])
-    return None
+        for w in words[1:]:
+            table.setdefault(w.lower(), (words[1], words[0]))
+    return table
 
 
 def candidates(name: str, conf: ResolvConf) -> list[str]:
