@@ -14,6 +14,7 @@ when none answers the client gets no reply.
 from __future__ import annotations
 
 import random
+from operator import attrgetter
 
 from ..kernel import tcp
 from ..kernel.netfilter import Rule
@@ -23,6 +24,28 @@ from ..proto import dns
 RESOLVER_IP = "127.0.0.11"
 TTL = 600
 EXT_TIMEOUT = 4.0      # libnetwork extIOTimeout
+
+
+_ENDPOINT_NAMES = attrgetter("ip", "dns_names")
+_NAME_INDEXES: dict[str, tuple[list, dict[str, list[str]]]] = {}
+
+
+def _name_index(net) -> dict[str, list[str]]:
+    """{lowercased DNS name: addresses of the network's endpoints holding it,
+    in endpoint order}.  Rebuilt whenever an endpoint's address or names
+    differ from those the index was built from (the check is one comparison
+    of (ip, names) pairs, so no change can be missed)."""
+    now = list(map(_ENDPOINT_NAMES, net.endpoints.values()))
+    cached = _NAME_INDEXES.get(net.id)
+    if cached is not None and cached[0] == now:
+        return cached[1]
+    index: dict[str, list[str]] = {}
+    for ip, names in now:
+        if ip:
+            for n in dict.fromkeys(n.lower() for n in names):
+                index.setdefault(n, []).append(ip)
+    _NAME_INDEXES[net.id] = ([(ip, list(names)) for ip, names in now], index)
+    return index
 
 
 class EmbeddedDns:
@@ -135,8 +158,7 @@ class EmbeddedDns:
         return None
 
     def _holders(self, net, name: str) -> list[str]:
-        ips = [ep.ip for ep in net.endpoints.values()
-               if ep.ip and name in (n.lower() for n in ep.dns_names)]
+        ips = list(_name_index(net).get(name, ()))
         if len(ips) > 1:
             self.rng.shuffle(ips)
         return ips
