@@ -26,6 +26,9 @@ class Proc:
     cwd: str = "/"
     stdin: str = ""
     tty: bool = False                  # a terminal stays attached (docker run -it): stdin never ends
+    uid: int = 0                       # credentials runc set from --user
+    gid: int = 0
+    groups: list[int] = field(default_factory=lambda: [0])
     killed_by: int | None = None      # signal number that ended it
     on_output: Callable | None = None  # streaming hook (foreground runs, logs)
     programs: Callable | None = None   # the shell's command lookup: ``programs(proc)`` -> generator

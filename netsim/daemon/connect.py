@@ -122,8 +122,10 @@ class ConnectMixin:
             except Exception:
                 raise SystemError_(f"no available IPv4 addresses on this network's address pools: "
                                    f"{net.name} ({net.id})")
+        # buildCreateEndpointOptions: --mac-address is for the network of `docker run` only
+        run_net = net.name == c.network_mode or (net.name == "bridge" and c.network_mode == "default")
         ep = Endpoint(self.ids.id64(), net, c, ip=ip,
-                      mac=c.mac_address or mac_for_ip(ip), ipam_ip=req.ip)
+                      mac=(c.mac_address if run_net else "") or mac_for_ip(ip), ipam_ip=req.ip)
         if net.is_user_defined:
             ep.aliases = self._endpoint_aliases(c, req)
             ep.dns_names = [c.name] + ep.aliases
@@ -155,9 +157,10 @@ class ConnectMixin:
         return aliases
 
     def _host_names(self, c) -> str:
-        if c.domainname:
-            return f"{c.hostname}.{c.domainname} {c.hostname}"
-        return c.hostname
+        """``updateHostsFile``: the FQDN, then its first label when it has a dot."""
+        fqdn = f"{c.hostname}.{c.domainname}" if c.domainname else c.hostname
+        first, dot, _ = fqdn.partition(".")
+        return f"{fqdn} {first}" if dot else fqdn
 
     def _leave(self, c, ep) -> None:
         sb = c.sandbox or ep.container.sandbox
@@ -189,10 +192,13 @@ class ConnectMixin:
                 port, _, proto = spec.partition("/")
                 if spec not in given:
                     bindings.append(PortBinding(int(port), proto or "tcp"))
+        # nat.SortPortMap: bindings with an explicit host port first (highest first)
+        bindings.sort(key=lambda b: -int(b.host_port.split("-")[0] or 0))
         c.ports_mapped = {}
         for b in bindings:
             host_ip = b.host_ip or "0.0.0.0"
-            want = int(b.host_port) if b.host_port else None
+            lo, _, hi = b.host_port.partition("-")
+            want = (int(lo), int(hi or lo)) if lo else None
             try:
                 hp = self.portmapper.map(ep, b.proto, host_ip, want, b.container_port)
             except Forbidden as err:
@@ -221,9 +227,13 @@ class ConnectMixin:
         fs.write("/etc/resolv.conf", self._resolv_for(c, sb))
 
     def _resolv_for(self, c, sb) -> str:
+        search = [] if c.dns_search[:1] == ["."] else c.dns_search   # "." clears the search list
         if sb is not None and sb.resolver is not None:
-            options = ["ndots:0"] + [o for o in c.dns_options if not o.startswith("ndots:")]
-            return resolv_conf(["127.0.0.11"], c.dns_search, options)
+            # setupDNS: the resolver's ndots:0 is appended unless the user set ndots
+            options = list(c.dns_options)
+            if not any(o.startswith("ndots:") for o in options):
+                options.append("ndots:0")
+            return resolv_conf(["127.0.0.11"], search, options)
         host_lines = self.host.resolv_conf.splitlines()
         host_ns = [l.split()[1] for l in host_lines if l.startswith("nameserver") and len(l.split()) > 1]
         host_search = next((l.split()[1:] for l in host_lines if l.startswith("search")), [])
@@ -233,7 +243,7 @@ class ConnectMixin:
         else:
             servers = c.dns or self.host.daemon_dns or [s for s in host_ns if not s.startswith("127.")] \
                 or ["8.8.8.8", "8.8.4.4"]
-        return resolv_conf(servers, c.dns_search or host_search, c.dns_options or host_opts)
+        return resolv_conf(servers, search or ([] if c.dns_search else host_search), c.dns_options or host_opts)
 
     def _link_entries(self, c) -> list[str]:
         lines = []
@@ -278,7 +288,17 @@ class ConnectMixin:
 
     def network_disconnect(self, net_ref: str, c_ref: str, force: bool = False) -> None:
         net = self.network_find(net_ref)
-        c = self.container_find(c_ref)
+        try:
+            c = self.container_find(c_ref)
+        except NotFound:
+            if not force:
+                raise
+            # ForceEndpointDelete: the endpoint named after a container that is gone
+            ep = next((e for e in net.endpoints.values() if e.container.name == c_ref), None)
+            if ep is None:
+                raise NotFound(f"endpoint {c_ref} not found")
+            self._leave(ep.container, ep)
+            return
         if net.driver == "host":
             raise Forbidden("container cannot be disconnected from host network or connected to host network")
         key = net.name if net.name in c.networks else (net.id if net.id in c.networks else None)

@@ -38,6 +38,7 @@ class State:
     finished_at: float | None = None
     oom_killed: bool = False
     restarting: bool = False
+    paused: bool = False            # the cgroup freezer holds its processes
 
 
 @dataclass
@@ -64,6 +65,8 @@ class Container:
     links: list[str] = field(default_factory=list)          # HostConfig.Links as given
     link_targets: list = field(default_factory=list)        # (child Container, alias) registered at create
     workdir: str = ""
+    user: str = ""                                      # --user (Config.User)
+    creds: tuple = (0, 0)                               # (uid, gid) runc resolved at start
     dns: list[str] = field(default_factory=list)
     dns_search: list[str] = field(default_factory=list)
     dns_options: list[str] = field(default_factory=list)

@@ -141,6 +141,7 @@ class Daemon(LifecycleMixin, ConnectMixin):
                        internal: bool = False, attachable: bool = False,
                        options: dict | None = None, labels: dict | None = None,
                        aux_addresses: dict | None = None, ipv6: bool = False,
+                       ipam_driver: str = "default", ipam_options: dict | None = None,
                        predefined: bool = False) -> Network:
         if not predefined and name in PREDEFINED_NAMES:
             raise Forbidden(f"operation is not permitted on predefined {name} network")
@@ -150,10 +151,12 @@ class Daemon(LifecycleMixin, ConnectMixin):
             raise NotFound(f"plugin \"{driver}\" not found")
         if not predefined and driver in ("host", "null"):
             raise Forbidden(f"only one instance of \"{driver}\" network is allowed")
+        if ipam_driver not in ("default", ""):
+            raise NotFound(f"plugin \"{ipam_driver}\" not found")
         net = Network(id=self.ids.id64(), name=name, driver=driver, created=self.sched.now,
                       internal=internal, attachable=attachable, options=dict(options or {}),
                       labels=dict(labels or {}), predefined=predefined, enable_ipv6=ipv6,
-                      aux_addresses=dict(aux_addresses or {}))
+                      aux_addresses=dict(aux_addresses or {}), ipam_options=dict(ipam_options or {}))
         if driver == "bridge":
             self._network_ipam(net, subnet, gateway, ip_range)
             try:
@@ -189,7 +192,9 @@ class Daemon(LifecycleMixin, ConnectMixin):
                 net.gateway = net.pool.request(gateway)
                 net.user_gateway = True
             else:
-                net.gateway = net.pool.request(whole_subnet=True)
+                # ipamAllocateVersion: the gateway is the pool's first free
+                # address, inside --ip-range when there is one
+                net.gateway = net.pool.request()
             for addr in net.aux_addresses.values():
                 net.pool.request(addr)
         except Exception:

@@ -5,8 +5,9 @@ Models libnetwork 20.10 ``ipam/allocator.go`` with ``ipamutils`` defaults:
   /16s, then 192.168.0.0/16 split into /20s (31 pools);
 - a network without ``--subnet`` gets the pool after the last one handed out,
   wrapping around, skipping pools that overlap a network or a host route;
-- inside a subnet the gateway takes the first host address and endpoints get
-  the lowest free address (a released address is handed out again).
+- inside a subnet (or its --ip-range) the gateway takes the first free host
+  address and endpoints get the lowest free address (a released address is
+  handed out again).
 """
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ class AddressPool:
             last = min(last, int(self.subnet.broadcast_address) - 1)
         return first, last
 
-    def request(self, preferred: str | None = None, whole_subnet: bool = False) -> str:
+    def request(self, preferred: str | None = None) -> str:
         if preferred is not None:
             addr = int(ipaddress.IPv4Address(preferred))
             if ipaddress.IPv4Address(preferred) not in self.subnet:
@@ -53,7 +54,7 @@ class AddressPool:
                 raise Forbidden("Address already in use")
             self.used.add(addr)
             return preferred
-        first, last = self._bounds(self.subnet if whole_subnet else self.range)
+        first, last = self._bounds(self.range)
         for n in range(first, last + 1):
             if n not in self.used:
                 self.used.add(n)

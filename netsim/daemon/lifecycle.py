@@ -66,6 +66,8 @@ class LifecycleMixin:
         c.exposed = sorted(set(c.exposed) | set(image.exposed) | {b.key for b in c.port_bindings},
                            key=_port_key)
         c.fs = self._rootfs(c)
+        if c.workdir and not c.fs.is_dir(c.workdir):
+            c.fs.mkdir(c.workdir, parents=True)     # SetupWorkingDirectory creates it
         self.containers[cid] = c
         return c
 
@@ -87,7 +89,7 @@ class LifecycleMixin:
         """``buildSandboxOptions`` and ``setupLinkedContainers``: every linked
         container must be on the default bridge and running."""
         for child, alias in c.link_targets:
-            if child.mode != "bridge":
+            if "bridge" not in child.networks:          # isLinkable
                 raise InvalidParameter(f"Cannot link to /{child.name}, as it does not belong to the default network")
         for child, alias in c.link_targets:
             if not child.running:
@@ -119,6 +121,7 @@ class LifecycleMixin:
             c.hosts_path_owner = provider
         self._check_links(c)
         try:
+            c.creds = resolve_user(c.fs, c.user)
             self._allocate_network(c)
             self.storage.attach(c)
             self._write_net_files(c)
@@ -138,6 +141,9 @@ class LifecycleMixin:
         st.status, st.pid, st.exit_code, st.error = "running", self.next_pid(), 0, ""
         st.started_at, st.finished_at = self.sched.now, None
         proc = self._proc(c, c.argv, pid=1)
+        proc.uid, proc.gid = c.creds
+        proc.groups = [proc.gid]
+        proc.cwd = c.workdir or "/"
         proc.tty = c.tty and c.open_stdin
         c.proc = proc
         c.process = self.sched.process(program(proc), name=f"{c.name}:pid1")
@@ -197,6 +203,7 @@ class LifecycleMixin:
         if proc is not None and proc.killed_by:
             code = 128 + proc.killed_by
         st.status, st.exit_code, st.pid, st.finished_at = "exited", code, 0, self.sched.now
+        st.paused = False
         c.process = None
         self._release_network(c)
         if c.auto_remove:
@@ -215,14 +222,18 @@ class LifecycleMixin:
             self._kill(c, SIGKILL)
         return c
 
-    def container_kill(self, ref: str, signal: int = SIGKILL) -> Container:
+    def container_kill(self, ref: str, signal: int | str = SIGKILL) -> Container:
+        """``docker kill``: the API parses the signal first; the container's PID 1
+        has no handlers, so the kernel ignores every signal but SIGKILL."""
+        if isinstance(signal, str):
+            signal = parse_signal(signal)
         try:
             c = self.container_find(ref)
         except NotFound as err:
             raise NotFound(f"Cannot kill container: {ref}: {err}")
         if not c.running:
             raise Conflict(f"Cannot kill container: {ref}: Container {c.id} is not running")
-        if signal in (SIGKILL,) or signal not in (SIGTERM, 1, 2, 3, 10, 12, 28):
+        if signal == SIGKILL:
             self._kill(c, signal)
         return c
 
@@ -232,6 +243,41 @@ class LifecycleMixin:
         if c.process is not None:
             c.process.kill()
         self.sched.run(until=self.sched.now)
+
+    # -- pause / unpause / wait -------------------------------------------------
+    def _processes(self, c) -> list:
+        return [p for p in [c.process] + [e[3] for e in c.execs] if p is not None and not p.triggered]
+
+    def container_pause(self, ref: str) -> Container:
+        """``docker pause``: the freezer cgroup stops every process of the
+        container (the kernel still answers for its namespace: ARP, ping)."""
+        c = self.container_find(ref)
+        if not c.running:
+            raise Conflict(f"Container {c.id} is not running")
+        if c.state.paused:
+            raise Conflict(f"Container {c.id} is already paused")
+        c.state.paused = True
+        for p in self._processes(c):
+            p.freeze()
+        return c
+
+    def container_unpause(self, ref: str) -> Container:
+        c = self.container_find(ref)
+        if not c.state.paused:
+            raise Conflict(f"Container {c.id} is not paused")
+        c.state.paused = False
+        for p in self._processes(c):
+            p.thaw()
+        self.sched.run(until=self.sched.now)
+        return c
+
+    def container_wait(self, ref: str, limit: float = 3600.0) -> int:
+        """``docker wait``: block until the container is not running; its exit code."""
+        c = self.container_find(ref)
+        if c.running and c.process is not None:
+            self.sched.run(until=c.process, limit=self.sched.now + limit)
+            self.sched.run(until=self.sched.now)      # the exit handlers of that instant
+        return c.state.exit_code
 
     def container_restart(self, ref: str, timeout: int = 10) -> Container:
         c = self.container_stop(ref, timeout)
@@ -271,23 +317,34 @@ class LifecycleMixin:
 
     # -- exec --------------------------------------------------------------
     def container_exec(self, ref: str, argv: list[str], env: list[str] | None = None,
-                       stdin: str = "", workdir: str = ""):
+                       stdin: str = "", workdir: str = "", user: str = ""):
         """Start ``argv`` in a running container; returns (proc, process)."""
         c = self.container_find(ref)
         if not c.running:
             raise Conflict(f"Container {c.id} is not running")
+        if c.state.paused:
+            raise Conflict(f"Container {ref} is paused, unpause the container before exec")
         for child, alias in c.link_targets:      # the exec's environment has the links'
             if not child.running:
                 raise Conflict(f"Cannot link to a non running container: /{child.name} AS /{c.name}/{alias}")
+            if "bridge" not in child.endpoints:
+                raise Conflict(f"container {child.id} not attached to default bridge network")
         program = self.programs.lookup(c.image, argv[0]) if argv else None
         if program is None:
             raise StartError("OCI runtime exec failed: exec failed: unable to start container process: "
                              + EXEC_NOT_FOUND.format(argv[0] if argv else "") + ": unknown", exit_code=126)
+        uid, gid = resolve_user(c.fs, user or c.user)
+        cwd = workdir or c.workdir or "/"
+        if not c.fs.is_dir(cwd):
+            raise StartError("OCI runtime exec failed: exec failed: unable to start container process: "
+                             f'chdir to cwd ("{cwd}") set in config.json failed: no such file or '
+                             "directory: unknown", exit_code=126)
         c.last_pid += 1
         proc = self._proc(c, argv, pid=c.last_pid)
+        proc.uid, proc.gid, proc.groups = uid, gid, [gid]
         proc.on_output = None
         proc.stdin = stdin
-        proc.cwd = workdir or c.workdir or "/"
+        proc.cwd = cwd
         for item in env or []:
             k, _, v = item.partition("=")
             proc.env[k] = v
@@ -306,6 +363,52 @@ class LifecycleMixin:
         rows = [(c.state.pid, shim, c.state.started_at, c.argv)]
         rows += [(pid, shim, t, argv) for pid, argv, t, p in c.execs if not p.triggered]
         return rows
+
+
+def resolve_user(fs, spec: str) -> tuple[int, int]:
+    """runc's ``GetExecUserPath``: ``user[:group]`` by name or number against
+    the container's /etc/passwd and /etc/group."""
+    if not spec:
+        spec = "0"
+    user, _, group = spec.partition(":")
+
+    def table(path):
+        try:
+            text = fs.read(path)
+        except (FileNotFoundError, IsADirectoryError, OSError):
+            return []
+        return [line.split(":") for line in text.splitlines() if line.count(":") >= 2]
+
+    passwd = table("/etc/passwd")
+    entry = next((e for e in passwd if e[0] == user or (user.isdigit() and len(e) > 2 and e[2] == user)), None)
+    if entry is None and not user.isdigit():
+        raise StartError(f"unable to find user {user}: no matching entries in passwd file", exit_code=126)
+    uid = int(entry[2]) if entry is not None else int(user)
+    gid = int(entry[3]) if entry is not None and len(entry) > 3 and entry[3].isdigit() else 0
+    if group:
+        if group.isdigit():
+            gid = int(group)
+        else:
+            g = next((e for e in table("/etc/group") if e[0] == group), None)
+            if g is None:
+                raise StartError(f"unable to find group {group}: no matching entries in group file",
+                                 exit_code=126)
+            gid = int(g[2])
+    return uid, gid
+
+
+def parse_signal(text: str) -> int:
+    """moby ``signal.ParseSignal``: a number, or a name with or without SIG."""
+    import signal as _signal
+    if text.isdigit():
+        if int(text) == 0:
+            raise InvalidParameter(f"Invalid signal: {text}")
+        return int(text)
+    name = text.upper().removeprefix("SIG")
+    sig = getattr(_signal.Signals, "SIG" + name, None) if name.isalnum() else None
+    if sig is None:
+        raise InvalidParameter(f"Invalid signal: {text}")
+    return int(sig)
 
 
 def _validate_net_mode(mode: str, opts: dict) -> None:

@@ -45,6 +45,7 @@ class Network:
     enable_ipv6: bool = False
     options: dict = field(default_factory=dict)
     labels: dict = field(default_factory=dict)
+    ipam_options: dict = field(default_factory=dict)   # --ipam-opt
     user_subnet: bool = False          # subnet given with --subnet (IPAM "Config" shown as given)
     user_gateway: bool = False
     predefined: bool = False

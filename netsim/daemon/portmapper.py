@@ -33,7 +33,16 @@ class PortMapper:
                 return True
         return False
 
-    def allocate(self, proto: str, ip: str, port: int | None, owner) -> int:
+    def allocate(self, proto: str, ip: str, port, owner) -> int:
+        """``port``: None (ephemeral), a port, or a (first, last) range tried in order."""
+        if isinstance(port, tuple) and port[0] == port[1]:
+            port = port[0]
+        if isinstance(port, tuple):
+            for candidate in range(port[0], port[1] + 1):
+                if not self._taken(proto, ip, candidate):
+                    self.allocated[(proto, ip, candidate)] = owner
+                    return candidate
+            raise Forbidden(f"Bind for {ip}:{port[0]}-{port[1]} failed: port is already allocated")
         if port:
             if self._taken(proto, ip, port):
                 raise Forbidden(f"Bind for {ip}:{port} failed: port is already allocated")
@@ -73,7 +82,7 @@ class PortMapper:
         hairpin = Rule("MASQUERADE", src=ip, dst=ip, proto=proto, dport=port)
         return [("nat", "DOCKER", dnat), ("filter", "DOCKER", accept), ("nat", "POSTROUTING", hairpin)]
 
-    def map(self, ep, proto: str, host_ip: str, host_port: int | None, port: int) -> int:
+    def map(self, ep, proto: str, host_ip: str, host_port, port: int) -> int:
         d = self.daemon
         hp = self.allocate(proto, host_ip, host_port, ep)
         host = d.osl.host

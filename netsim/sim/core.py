@@ -73,15 +73,31 @@ def any_of(sched: "Scheduler", events: Iterable[Event]) -> Event:
 class Process(Event):
     """Runs a generator; the process is itself an event triggered on return."""
 
-    __slots__ = ("gen", "name")
+    __slots__ = ("gen", "name", "frozen", "_held")
 
     def __init__(self, sched: "Scheduler", gen: Generator, name: str = ""):
         super().__init__(sched)
         self.gen = gen
         self.name = name
+        self.frozen = False
+        self._held: list = []
         sched.call_soon(self._resume, None)
 
+    def freeze(self) -> None:
+        """The cgroup freezer: the process stops running; what it waited for
+        is kept and delivered when it is thawed."""
+        self.frozen = True
+
+    def thaw(self) -> None:
+        self.frozen = False
+        held, self._held = self._held, []
+        for trigger in held:
+            self.sched.call_soon(self._resume, trigger)
+
     def _resume(self, trigger: Any) -> None:
+        if self.frozen:
+            self._held.append(trigger)
+            return
         value = trigger.value if isinstance(trigger, Event) else trigger
         try:
             target = self.gen.send(value)

@@ -144,18 +144,46 @@ def id_main(proc):
         opts, _ = getopt(proc, "ugnrG", proc.argv[1:])
     except UsageError:
         return usage(proc, "id", "[-ugGnr] [USER]")
-    if opts.get("u") or opts.get("g"):
-        proc.out("root\n" if opts.get("n") else "0\n")
+    users, groups = _names(proc, "/etc/passwd"), _names(proc, "/etc/group")
+
+    def show(num, names, bare):
+        if bare:
+            return names.get(num, str(num)) if opts.get("n") else str(num)
+        return f"{num}({names[num]})" if num in names else str(num)
+
+    if opts.get("u"):
+        proc.out(show(proc.uid, users, True) + "\n")
+    elif opts.get("g"):
+        proc.out(show(proc.gid, groups, True) + "\n")
     elif opts.get("G"):
-        proc.out("root 10(wheel)\n" if opts.get("n") else "0 10\n")
+        proc.out(" ".join(show(g, groups, True) for g in proc.groups) + "\n")
     else:
-        proc.out("uid=0(root) gid=0(root) groups=0(root),10(wheel)\n")
+        proc.out(f"uid={show(proc.uid, users, False)} gid={show(proc.gid, groups, False)} "
+                 f"groups={','.join(show(g, groups, False) for g in proc.groups)}\n")
     return 0
     yield
 
 
+def _names(proc, path: str) -> dict[int, str]:
+    """uid/gid -> name from /etc/passwd or /etc/group (missing file: none)."""
+    try:
+        text = read_file(proc, path)
+    except (FileNotFoundError, IsADirectoryError):
+        return {}
+    out = {}
+    for line in text.splitlines():
+        parts = line.split(":")
+        if len(parts) > 2 and parts[2].isdigit():
+            out.setdefault(int(parts[2]), parts[0])
+    return out
+
+
 def whoami_main(proc):
-    proc.out("root\n")
+    name = _names(proc, "/etc/passwd").get(proc.uid)
+    if name is None:
+        proc.err(f"whoami: unknown uid {proc.uid}\n")
+        return 1
+    proc.out(name + "\n")
     return 0
     yield
 

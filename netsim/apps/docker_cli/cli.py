@@ -98,7 +98,7 @@ class DockerCli(StorageCommands):
         bindings = []
         for spec in o.get("publish") or []:
             bindings += self._parse_publish(spec, fail)
-        exposed = [self._expose(e, fail) for e in o.get("expose") or []]
+        exposed = [p for e in o.get("expose") or [] for p in self._expose(e, fail)]
         mac = o.get("mac_address") or ""
         if mac and not re.fullmatch(r"([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}", mac):
             raise fail(f"{mac} is not a valid mac address")
@@ -108,9 +108,10 @@ class DockerCli(StorageCommands):
                 ipaddress.IPv4Address(ip)
             except ValueError:
                 raise fail(f"Error response from daemon: invalid IPv4 address: {ip}")
-        for dns in o.get("dns") or []:
+        for dns in o.get("dns") or []:      # docker/cli warnOnLocalhostDNS: the first one only
             if dns.startswith("127."):
                 out.stderr += f"WARNING: Localhost DNS setting (--dns={dns}) may fail in containers.\n"
+                break
         if len(networks) > 1:
             raise fail("Error response from daemon: Container cannot be connected to network endpoints: "
                        + ", ".join(networks))
@@ -131,7 +132,8 @@ class DockerCli(StorageCommands):
                 dns_options=list(o.get("dns_option") or []),
                 extra_hosts=list(o.get("add_host") or []), mac_address=mac,
                 auto_remove=bool(o.get("rm")), restart_policy=(o.get("restart") or "no"),
-                mounts=self._mount_specs(o, fail), attach=not o.get("detach"), workdir=o.get("workdir") or "")
+                mounts=self._mount_specs(o, fail), attach=not o.get("detach"), workdir=o.get("workdir") or "",
+                user=o.get("user") or "")
         except NetsimError as err:
             if cmd == "create":
                 raise CommandFailed(self._daemon_error(err), 1)
@@ -149,11 +151,16 @@ class DockerCli(StorageCommands):
         return labels
 
     @staticmethod
-    def _expose(spec: str, fail) -> str:
+    def _expose(spec: str, fail) -> list[str]:
+        """--expose PORT[-PORT][/PROTO] (``nat.ParsePortRange``)."""
         port, _, proto = spec.partition("/")
-        if not port.isdigit():
-            raise fail(f"invalid range format for --expose: {spec}, error: strconv.ParseUint: parsing {go_quote(port)}: invalid syntax")
-        return f"{int(port)}/{proto or 'tcp'}"
+        lo, dash, hi = port.partition("-")
+        for part in ([lo, hi] if dash else [lo]):
+            if not part.isdigit():
+                raise fail(f"invalid range format for --expose: {spec}, error: strconv.ParseUint: "
+                           f"parsing {go_quote(part)}: invalid syntax")
+        first, last = int(lo), int(hi) if dash else int(lo)
+        return [f"{p}/{proto or 'tcp'}" for p in range(first, last + 1)]
 
     @staticmethod
     def _parse_publish(spec: str, fail) -> list[PortBinding]:
@@ -230,13 +237,14 @@ class DockerCli(StorageCommands):
         from .views import timestamp
         return timestamp(self.d, self.d.sched.now).split(".")[0].rstrip("Z") + "Z"
 
-    def _wait_foreground(self, c, out: Output) -> None:
+    def _wait_foreground(self, c, out: Output, since: int = 0) -> None:
         process = c.process
         if process is not None:
             self.d.sched.run(until=process, limit=self.d.sched.now + EXEC_LIMIT)
             if not process.triggered:
                 self.d._kill(c, 9)
-        for stream, text in c.log:
+            self.d.sched.run(until=self.d.sched.now)     # the exit handlers of that instant
+        for stream, text in c.log[since:]:
             if stream == "stdout":
                 out.stdout += text
             else:
@@ -264,7 +272,19 @@ class DockerCli(StorageCommands):
             out.exit_code = 1
 
     def cmd_start(self, inv, out: Output) -> None:
-        self._each(inv, out, self.d.container_start, "start")
+        if not inv.options.get("attach"):
+            self._each(inv, out, self.d.container_start, "start")
+            return
+        if len(inv.args) > 1:
+            raise CommandFailed("you cannot start and attach multiple containers at once\n")
+        try:
+            c = self.d.container_find(inv.args[0])
+            seen = len(c.log)
+            self.d.container_start(c)
+        except NetsimError as err:
+            raise CommandFailed(self._daemon_error(err))
+        self.d.sched.run(until=self.d.sched.now + 0.05)
+        self._wait_foreground(c, out, since=seen)
 
     def cmd_stop(self, inv, out: Output) -> None:
         t = inv.options.get("time", 10)
@@ -275,7 +295,22 @@ class DockerCli(StorageCommands):
         self._each(inv, out, lambda ref: self.d.container_restart(ref, t))
 
     def cmd_kill(self, inv, out: Output) -> None:
-        self._each(inv, out, self.d.container_kill)
+        sig = inv.options.get("signal") or "KILL"
+        self._each(inv, out, lambda ref: self.d.container_kill(ref, sig))
+
+    def cmd_pause(self, inv, out: Output) -> None:
+        self._each(inv, out, self.d.container_pause)
+
+    def cmd_unpause(self, inv, out: Output) -> None:
+        self._each(inv, out, self.d.container_unpause)
+
+    def cmd_wait(self, inv, out: Output) -> None:
+        for ref in inv.args:
+            try:
+                out.stdout += f"{self.d.container_wait(ref)}\n"
+            except NetsimError as err:
+                out.stderr += self._daemon_error(err)
+                out.exit_code = 1
 
     def cmd_rm(self, inv, out: Output) -> None:
         force = bool(inv.options.get("force"))
@@ -285,7 +320,8 @@ class DockerCli(StorageCommands):
                 out.stdout += ref + "\n"
             except NotFound as err:
                 out.stderr += f"Error: {err}\n"
-                out.exit_code = 1
+                if not force:            # docker/cli runRm: -f ignores containers that are gone
+                    out.exit_code = 1
             except NetsimError as err:
                 out.stderr += self._daemon_error(err)
                 out.exit_code = 1
@@ -302,7 +338,8 @@ class DockerCli(StorageCommands):
         ref, *argv = inv.args
         try:
             proc, process = self.d.container_exec(ref, argv, env=inv.options.get("env"),
-                                                  workdir=inv.options.get("workdir") or "")
+                                                  workdir=inv.options.get("workdir") or "",
+                                                  user=inv.options.get("user") or "")
         except NotFound as err:
             raise CommandFailed(f"Error: {err}\n")
         except StartError as err:
@@ -339,7 +376,7 @@ class DockerCli(StorageCommands):
         now = self.d.sched.now
         st = c.state
         if st.status == "running":
-            status = "Up " + human_duration(now - st.started_at)
+            status = "Up " + human_duration(now - st.started_at) + (" (Paused)" if st.paused else "")
         elif st.status == "exited":
             status = f"Exited ({st.exit_code}) {human_duration(now - st.finished_at)} ago"
         else:
@@ -352,7 +389,8 @@ class DockerCli(StorageCommands):
         show_all = o.get("all") or last > 0          # -n/-l list every state
         rows = [self._ps_row(c) for c in sorted(self.d.containers.values(), key=lambda c: -c.created)
                 if show_all or c.running]
-        rows = [r for r in rows if self._ps_filter(r.c, o.get("filter") or [])]
+        by_key = self._ps_filters(o.get("filter") or [])
+        rows = [r for r in rows if self._ps_filter(r.c, by_key)]
         if last > 0:
             rows = rows[:last]
         if o.get("quiet"):
@@ -364,18 +402,49 @@ class DockerCli(StorageCommands):
             r.trunc = not o.get("no_trunc")
         self._render_rows(fmt, rows, out, PsRow.HEADERS)
 
-    def _ps_filter(self, c, filters) -> bool:
+    PS_FILTERS = ("ancestor", "before", "expose", "exited", "health", "id", "is-task", "isolation",
+                  "label", "name", "network", "publish", "since", "status", "volume")
+    PS_STATES = ("created", "restarting", "running", "removing", "paused", "exited", "dead")
+
+    def _ps_filters(self, filters) -> dict[str, list[str]]:
+        """daemon ``foldFilter``: the filter keys and values it accepts."""
+        by_key: dict[str, list[str]] = {}
         for f in filters:
             key, _, value = f.partition("=")
-            if key == "name" and value not in c.name:
-                return False
-            if key == "status" and c.state.status != value:
-                return False
-            if key == "network" and value not in c.networks:
-                return False
-            if key == "id" and not c.id.startswith(value):
-                return False
-        return True
+            if key not in self.PS_FILTERS:
+                raise CommandFailed(f"Error response from daemon: Invalid filter '{key}'\n")
+            if key == "status" and value not in self.PS_STATES:
+                raise CommandFailed(f"Error response from daemon: Invalid filter 'status={value}'\n")
+            by_key.setdefault(key, []).append(value)
+        return by_key
+
+    def _ps_filter(self, c, by_key: dict[str, list[str]]) -> bool:
+        """daemon ``includeContainerInContext``: keys AND, values of one key OR."""
+        def any_of(key, test):
+            return key not in by_key or any(test(v) for v in by_key[key])
+
+        st = c.state
+        status = "paused" if st.status == "running" and st.paused else st.status
+        ports = _api_ports(c)
+        published = {f"{pub}/{proto}" for priv, proto, ip, pub in ports if pub}
+        exposed = {f"{priv}/{proto}" for priv, proto, ip, pub in ports}
+        ep_ids = [ep.network.id for ep in c.endpoints.values()] if c.running else []
+        checks = [
+            any_of("name", lambda v: _regex_match(v, "/" + c.name)),
+            any_of("id", lambda v: _regex_match(v, c.id)),
+            any_of("status", lambda v: status == v),
+            any_of("exited", lambda v: status == "exited" and str(st.exit_code) == v
+                   and st.started_at is not None),
+            "label" not in by_key or all(
+                k in c.labels and (not eq or c.labels[k] == val)
+                for k, eq, val in (v.partition("=") for v in by_key["label"])),
+            any_of("ancestor", lambda v: v in (c.image_ref, c.image_ref.split(":")[0])
+                   or c.image.id.removeprefix("sha256:").startswith(v.removeprefix("sha256:"))),
+            any_of("network", lambda v: v in c.networks or any(i.startswith(v) for i in ep_ids)),
+            any_of("publish", lambda v: _port_filter(v) in published),
+            any_of("expose", lambda v: _port_filter(v) in exposed),
+        ]
+        return all(checks)
 
     def _render_rows(self, fmt: str, rows, out: Output, headers: dict) -> None:
         is_table, body = gt.preformat(fmt)
@@ -417,25 +486,38 @@ class DockerCli(StorageCommands):
             c = self.d.container_find(inv.args[0])
         except NetsimError as err:
             raise CommandFailed(f"Error: {err}\n")
-        for stream, text in c.log:
+        # the json-file driver keeps one record per line; --tail counts records
+        lines = [(stream, line) for stream, text in c.log
+                 for line in text.splitlines(keepends=True)]
+        tail = str(inv.options.get("tail", "all"))
+        if tail.isdigit():
+            lines = lines[len(lines) - int(tail):] if int(tail) else []
+        for stream, line in lines:
             if stream == "stdout":
-                out.stdout += text
+                out.stdout += line
             else:
-                out.stderr += text
+                out.stderr += line
+
+    INSPECT_TYPES = ("config", "container", "image", "network", "node", "plugin", "secret",
+                     "service", "task", "volume")
 
     def cmd_inspect(self, inv, out: Output) -> None:
         kind = inv.options.get("type") or ""
-        self._inspect(inv, out, lambda ref: self._find_any(ref, kind))
+        if kind and kind not in self.INSPECT_TYPES:
+            raise CommandFailed(f"{go_quote(kind)} is not a valid value for --type\n")
+        size = bool(inv.options.get("size"))
+        self._inspect(inv, out, lambda ref: self._find_any(ref, kind, size))
 
     def cmd_container_inspect(self, inv, out: Output) -> None:
-        self._inspect(inv, out, lambda ref: container_json(self.d, self.d.container_find(ref)),
+        size = bool(inv.options.get("size"))
+        self._inspect(inv, out, lambda ref: container_json(self.d, self.d.container_find(ref), size),
                       missing="No such container: {ref}")
 
-    def _find_any(self, ref: str, kind: str):
+    def _find_any(self, ref: str, kind: str, inv_size: bool = False):
         """``docker inspect``: container, then image, then network (``--type`` narrows)."""
         if kind in ("", "container"):
             try:
-                return container_json(self.d, self.d.container_find(ref))
+                return container_json(self.d, self.d.container_find(ref), size=bool(inv_size))
             except NotFound:
                 pass
         if kind in ("", "image"):
@@ -482,7 +564,7 @@ class DockerCli(StorageCommands):
         o = inv.options
         name = inv.args[0]
         subnets, gateways, ranges = o.get("subnet") or [], o.get("gateway") or [], o.get("ip_range") or []
-        problem = consolidate_ipam(subnets, ranges, gateways)
+        problem = consolidate_ipam(subnets, ranges, gateways, o.get("aux_address") or {})
         if problem:
             raise CommandFailed(problem + "\n")
         try:
@@ -491,31 +573,56 @@ class DockerCli(StorageCommands):
                 gateway=gateways[0] if gateways else None, ip_range=ranges[0] if ranges else None,
                 internal=bool(o.get("internal")), attachable=bool(o.get("attachable")),
                 options=o.get("opt") or {}, labels=self._labels(o.get("label") or []),
-                aux_addresses=o.get("aux_address") or {}, ipv6=bool(o.get("ipv6")))
+                aux_addresses=o.get("aux_address") or {}, ipv6=bool(o.get("ipv6")),
+                ipam_driver=o.get("ipam_driver") or "default", ipam_options=o.get("ipam_opt") or {})
         except NetsimError as err:
             raise CommandFailed(self._daemon_error(err))
         out.stdout += net.id + "\n"
 
+    NETWORK_FILTERS = ("name", "driver", "id", "type", "label", "scope", "dangling")
+
     def cmd_network_ls(self, inv, out: Output) -> None:
+        """daemon ``network.FilterNetworks``: keys AND, values of one key OR
+        (``name``/``id`` are regular expressions, ``label`` values all must match)."""
         o = inv.options
         nets = sorted(self.d.networks.values(), key=lambda n: natural_key(n.name))
+        by_key: dict[str, list[str]] = {}
         for f in o.get("filter") or []:
             key, _, value = f.partition("=")
-            if key not in ("name", "driver", "id", "type", "label", "scope", "dangling"):
+            if key not in self.NETWORK_FILTERS:
                 raise CommandFailed(f"Error response from daemon: Invalid filter '{key}'\n")
-        for f in o.get("filter") or []:
-            key, _, value = f.partition("=")
-            if key == "label":
-                lk, has_value, lv = value.partition("=")
-                nets = [n for n in nets if lk in n.labels and (not has_value or n.labels[lk] == lv)]
-            elif key == "name":
-                nets = [n for n in nets if value in n.name]
-            elif key == "driver":
-                nets = [n for n in nets if n.driver == value]
-            elif key == "id":
-                nets = [n for n in nets if n.id.startswith(value)]
-            elif key == "type":
-                nets = [n for n in nets if n.predefined == (value == "builtin")]
+            by_key.setdefault(key, []).append(value)
+
+        def keep(n) -> bool:
+            def any_of(key, test):
+                return key not in by_key or any(test(v) for v in by_key[key])
+            return all([
+                any_of("driver", lambda v: n.driver == v),
+                any_of("name", lambda v: _regex_match(v, n.name)),
+                any_of("id", lambda v: _regex_match(v, n.id)),
+                "label" not in by_key or all(
+                    k in n.labels and (not eq or n.labels[k] == val)
+                    for k, eq, val in (v.partition("=") for v in by_key["label"])),
+                any_of("scope", lambda v: v == "local"),
+            ])
+
+        nets = [n for n in nets if keep(n)]
+        dangling = by_key.get("dangling")
+        if dangling:
+            if len(dangling) > 1:
+                raise CommandFailed('Error response from daemon: got more than one value for filter key "dangling"\n')
+            if dangling[0] not in ("0", "false", "1", "true"):
+                raise CommandFailed("Error response from daemon: invalid value for filter 'dangling', "
+                                    'must be "true" (or "1"), or "false" (or "0")\n')
+            only = dangling[0] in ("1", "true")
+            nets = [n for n in nets if (not n.predefined and not n.endpoints) == only]
+        if "type" in by_key:
+            typed = []
+            for v in by_key["type"]:
+                if v not in ("builtin", "custom"):
+                    raise CommandFailed(f"Error response from daemon: invalid filter: 'type'='{v}'\n")
+                typed += [n for n in nets if n.predefined == (v == "builtin")]
+            nets = typed
         rows = [NetRow(n, self.d, not o.get("no_trunc")) for n in nets]
         if o.get("quiet"):
             out.stdout += "".join(r.ID + "\n" for r in rows)
@@ -596,7 +703,7 @@ def _api_ports(c) -> list[tuple[int, str, str, int]]:
     return out
 
 
-def consolidate_ipam(subnets, ranges, gateways) -> str:
+def consolidate_ipam(subnets, ranges, gateways, aux: dict | None = None) -> str:
     """docker/cli ``consolidateIpam``: the CLI's own checks of --subnet,
     --ip-range and --gateway; returns the error text or ""."""
     if len(subnets) < len(ranges) or len(subnets) < len(gateways):
@@ -625,13 +732,30 @@ def consolidate_ipam(subnets, ranges, gateways) -> str:
                 if matches(s, k) or matches(k, s):
                     return "multiple overlapping subnet configuration is not supported"
             seen.append(s)
-        for kind, items in (("range", ranges), ("gateway", gateways)):
+        for kind, items in (("range", ranges), ("gateway", gateways),
+                            ("aux-address", list((aux or {}).values()))):
             for item in items:
                 if not any(matches(s, item) for s in subnets):
                     return f"no matching subnet for {kind} {item}"
     except ValueError as err:
         return str(err)
     return ""
+
+
+def _regex_match(pattern: str, text: str) -> bool:
+    """filters ``Args.Match``: equal, or the value as a regular expression found in the text."""
+    if pattern == text:
+        return True
+    try:
+        return re.search(pattern, text) is not None
+    except re.error:
+        return False
+
+
+def _port_filter(value: str) -> str:
+    """A ``publish``/``expose`` filter value as a ``port/proto`` key."""
+    port, _, proto = value.partition("/")
+    return f"{port}/{proto or 'tcp'}"
 
 
 def natural_key(text: str):

@@ -396,6 +396,7 @@ for _prefix in ("", "container "):
         _c(_prefix + "kill", "kill", ("min", 1), F_KILL),
         _c(_prefix + "pause", "pause", ("min", 1)),
         _c(_prefix + "unpause", "unpause", ("min", 1)),
+        _c(_prefix + "wait", "wait", ("min", 1)),
         _c(_prefix + "top", "top", ("min", 1), interspersed=False),
         _c(_prefix + "cp", "cp", ("exact", 2), F_CP),
         _c(_prefix + "diff", "diff", ("exact", 1)),

@@ -420,6 +420,18 @@ HELP: dict[str, str] = {
         '  -q, --quiet           Only display container IDs\n'
         '  -s, --size            Display total file sizes\n'
     ),
+    'container wait': (
+        '\n'
+        'Usage:  docker container wait CONTAINER [CONTAINER...]\n'
+        '\n'
+        'Block until one or more containers stop, then print their exit codes\n'
+    ),
+    'wait': (
+        '\n'
+        'Usage:  docker wait CONTAINER [CONTAINER...]\n'
+        '\n'
+        'Block until one or more containers stop, then print their exit codes\n'
+    ),
     'container pause': (
         '\n'
         'Usage:  docker container pause CONTAINER [CONTAINER...]\n'

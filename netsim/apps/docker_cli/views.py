@@ -83,7 +83,7 @@ def endpoint_settings(c, ep, req) -> Struct:
 
 def network_settings(daemon, c) -> Struct:
     sb = c.sandbox if c.running else None
-    primary = c.endpoints.get("bridge") if c.mode == "bridge" else None
+    primary = c.endpoints.get("bridge")    # getDefaultNetworkSettings: the "bridge" entry, whatever the mode
     ports = {}
     if c.running and c.mode in ("bridge", "user"):
         for spec in c.exposed:
@@ -127,7 +127,7 @@ def network_settings(daemon, c) -> Struct:
     }, go_type="*types.NetworkSettings")
 
 
-def container_json(daemon, c) -> Struct:
+def container_json(daemon, c, size: bool = False) -> Struct:
     st = c.state
     base = f"{DATA_ROOT}/containers/{(c.hosts_path_owner or c).id}"
     argv = c.argv
@@ -140,9 +140,9 @@ def container_json(daemon, c) -> Struct:
         "Path": argv[0] if argv else "",
         "Args": argv[1:],
         "State": Struct({
-            "Status": st.status,
+            "Status": "paused" if st.paused else st.status,
             "Running": st.status == "running",
-            "Paused": False,
+            "Paused": st.paused,
             "Restarting": False,
             "OOMKilled": False,
             "Dead": False,
@@ -218,11 +218,13 @@ def container_json(daemon, c) -> Struct:
             "Data": daemon.storage.graph_driver(c)["Data"],
             "Name": "overlay2",
         }),
+        **({"SizeRw": c.fs.root.size_rw(), "SizeRootFs": c.image.size + c.fs.root.size_rw()}
+           if size else {}),
         "Mounts": [Struct(m, go_type="types.MountPoint") for m in daemon.storage.mounts_json(c)],
         "Config": Struct({
             "Hostname": c.hostname,
             "Domainname": c.domainname,
-            "User": "",
+            "User": c.user,
             "AttachStdin": c.attach and c.open_stdin,
             "AttachStdout": c.attach,
             "AttachStderr": c.attach,
@@ -234,8 +236,9 @@ def container_json(daemon, c) -> Struct:
             "Cmd": list(c.cmd) if c.cmd else None,
             "Image": c.image_ref,
             "Volumes": None,
-            "WorkingDir": "",
+            "WorkingDir": c.workdir,
             "Entrypoint": list(c.entrypoint) if c.entrypoint else None,
+            **({"MacAddress": c.mac_address} if c.mac_address else {}),
             "OnBuild": None,
             "Labels": dict(c.labels),
         }, go_type="*container.Config"),
@@ -283,7 +286,7 @@ def network_json(daemon, net) -> Struct:
         "Scope": "local",
         "Driver": net.driver,
         "EnableIPv6": net.enable_ipv6,
-        "IPAM": Struct({"Driver": "default", "Options": None if net.predefined else {},
+        "IPAM": Struct({"Driver": "default", "Options": None if net.predefined else dict(net.ipam_options),
                         "Config": config}),
         "Internal": net.internal,
         "Attachable": net.attachable,
@@ -293,5 +296,7 @@ def network_json(daemon, net) -> Struct:
         "Containers": containers,
         "Options": dict(net.options),
         "Labels": dict(net.labels),
-    }, go_type="types.NetworkResource")
+        "Peers": None,
+        "Services": None,
+    }, go_type="types.NetworkResource", omitempty=("Peers", "Services"))
 
