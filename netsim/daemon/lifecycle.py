@@ -121,7 +121,7 @@ class LifecycleMixin:
             c.hosts_path_owner = provider
         self._check_links(c)
         try:
-            c.creds = resolve_user(c.fs, c.user)
+            c.creds = resolve_user(c.fs, c.user, exit_code=125)
             self._allocate_network(c)
             self.storage.attach(c)
             self._write_net_files(c)
@@ -365,7 +365,7 @@ class LifecycleMixin:
         return rows
 
 
-def resolve_user(fs, spec: str) -> tuple[int, int]:
+def resolve_user(fs, spec: str, exit_code: int = 126) -> tuple[int, int]:
     """runc's ``GetExecUserPath``: ``user[:group]`` by name or number against
     the container's /etc/passwd and /etc/group."""
     if not spec:
@@ -382,7 +382,7 @@ def resolve_user(fs, spec: str) -> tuple[int, int]:
     passwd = table("/etc/passwd")
     entry = next((e for e in passwd if e[0] == user or (user.isdigit() and len(e) > 2 and e[2] == user)), None)
     if entry is None and not user.isdigit():
-        raise StartError(f"unable to find user {user}: no matching entries in passwd file", exit_code=126)
+        raise StartError(f"unable to find user {user}: no matching entries in passwd file", exit_code=exit_code)
     uid = int(entry[2]) if entry is not None else int(user)
     gid = int(entry[3]) if entry is not None and len(entry) > 3 and entry[3].isdigit() else 0
     if group:
@@ -392,7 +392,7 @@ def resolve_user(fs, spec: str) -> tuple[int, int]:
             g = next((e for e in table("/etc/group") if e[0] == group), None)
             if g is None:
                 raise StartError(f"unable to find group {group}: no matching entries in group file",
-                                 exit_code=126)
+                                 exit_code=exit_code)
             gid = int(g[2])
     return uid, gid
 

@@ -415,6 +415,9 @@ class DockerCli(StorageCommands):
                 raise CommandFailed(f"Error response from daemon: Invalid filter '{key}'\n")
             if key == "status" and value not in self.PS_STATES:
                 raise CommandFailed(f"Error response from daemon: Invalid filter 'status={value}'\n")
+            if key == "exited" and not value.lstrip("-").isdigit():
+                raise CommandFailed(f"Error response from daemon: strconv.Atoi: parsing {go_quote(value)}: "
+                                    "invalid syntax\n")
             by_key.setdefault(key, []).append(value)
         return by_key
 
@@ -422,6 +425,12 @@ class DockerCli(StorageCommands):
         """daemon ``includeContainerInContext``: keys AND, values of one key OR."""
         def any_of(key, test):
             return key not in by_key or any(test(v) for v in by_key[key])
+
+        def created_order(ref):
+            try:
+                return self.d.container_find(ref).created
+            except NetsimError:
+                raise CommandFailed(f"Error response from daemon: no such container {ref}\n")
 
         st = c.state
         status = "paused" if st.status == "running" and st.paused else st.status
@@ -441,6 +450,8 @@ class DockerCli(StorageCommands):
             any_of("ancestor", lambda v: v in (c.image_ref, c.image_ref.split(":")[0])
                    or c.image.id.removeprefix("sha256:").startswith(v.removeprefix("sha256:"))),
             any_of("network", lambda v: v in c.networks or any(i.startswith(v) for i in ep_ids)),
+            "before" not in by_key or c.created < created_order(by_key["before"][0]),
+            "since" not in by_key or c.created > created_order(by_key["since"][0]),
             any_of("publish", lambda v: _port_filter(v) in published),
             any_of("expose", lambda v: _port_filter(v) in exposed),
         ]
@@ -615,14 +626,15 @@ class DockerCli(StorageCommands):
                 raise CommandFailed("Error response from daemon: invalid value for filter 'dangling', "
                                     'must be "true" (or "1"), or "false" (or "0")\n')
             only = dangling[0] in ("1", "true")
-            nets = [n for n in nets if (not n.predefined and not n.endpoints) == only]
+            # the list API leaves Containers empty: every custom network is dangling
+            nets = [n for n in nets if (not n.predefined) == only]
         if "type" in by_key:
             typed = []
-            for v in by_key["type"]:
+            for v in sorted(by_key["type"]):       # WalkValues: map order (random in Go)
                 if v not in ("builtin", "custom"):
                     raise CommandFailed(f"Error response from daemon: invalid filter: 'type'='{v}'\n")
                 typed += [n for n in nets if n.predefined == (v == "builtin")]
-            nets = typed
+            nets = sorted(typed, key=lambda n: natural_key(n.name))     # the CLI sorts the list
         rows = [NetRow(n, self.d, not o.get("no_trunc")) for n in nets]
         if o.get("quiet"):
             out.stdout += "".join(r.ID + "\n" for r in rows)
@@ -838,7 +850,7 @@ class PsRow:
 
     @property
     def State(self):
-        return self.c.state.status
+        return "paused" if self.c.state.paused else self.c.state.status
 
     @property
     def Networks(self):
