@@ -361,9 +361,7 @@ class DockerCli(StorageCommands):
         ref = inv.args[0]
         try:
             procs = self.d.container_top(ref)
-        except NotFound as err:
-            raise CommandFailed(f"Error: {err}\n")
-        except NetsimError as err:
+        except NetsimError as err:          # an unknown container too: the API's 404
             raise CommandFailed(self._daemon_error(err))
         rows = [["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"]]
         for pid, ppid, started, argv in procs:
