@@ -56,11 +56,11 @@ def _hand_out_dot3_first(monkeypatch):
     original = ipam.AddressPool.request
     skipped = set()
 
-    def request(self, preferred=None, whole_subnet=False):
+    def request(self, preferred=None):
         if preferred is None and id(self) not in skipped and self.used:
             skipped.add(id(self))
             self.used.add(max(self.used) + 1)            # pretend .2 is taken
-        return original(self, preferred, whole_subnet)
+        return original(self, preferred)
     monkeypatch.setattr(ipam.AddressPool, "request", request)
 
 
