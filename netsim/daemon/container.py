@@ -66,6 +66,8 @@ class Container:
     link_targets: list = field(default_factory=list)        # (child Container, alias) registered at create
     workdir: str = ""
     user: str = ""                                      # --user (Config.User)
+    stop_signal: str = ""                               # --stop-signal (Config.StopSignal)
+    stop_timeout: int | None = None                     # --stop-timeout (Config.StopTimeout)
     creds: tuple = (0, 0)                               # (uid, gid) runc resolved at start
     dns: list[str] = field(default_factory=list)
     dns_search: list[str] = field(default_factory=list)

@@ -211,11 +211,17 @@ class LifecycleMixin:
             self.storage.forget(c, remove_volumes=True)
 
     # -- stop / kill / restart ---------------------------------------------
-    def container_stop(self, ref: str, timeout: int = 10) -> Container:
+    def container_stop(self, ref: str, timeout: int | None = None) -> Container:
+        """The stop signal (SIGTERM unless --stop-signal), then SIGKILL after the
+        timeout (-t, else --stop-timeout, else 10 s).  PID 1 has no handlers: only
+        SIGKILL ends it."""
         c = self.container_find(ref)
         if not c.running:
             return c
-        # SIGTERM: PID 1 without a handler ignores it; SIGKILL after the timeout.
+        if timeout is None:
+            timeout = c.stop_timeout if c.stop_timeout is not None else 10
+        if parse_signal(c.stop_signal or "SIGTERM") == SIGKILL:
+            timeout = 0
         if timeout > 0:
             self.sched.run(until=self.sched.now + timeout)
         if c.running:
@@ -279,7 +285,7 @@ class LifecycleMixin:
             self.sched.run(until=self.sched.now)      # the exit handlers of that instant
         return c.state.exit_code
 
-    def container_restart(self, ref: str, timeout: int = 10) -> Container:
+    def container_restart(self, ref: str, timeout: int | None = None) -> Container:
         c = self.container_stop(ref, timeout)
         try:
             return self.container_start(c)

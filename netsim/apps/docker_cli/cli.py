@@ -133,7 +133,9 @@ class DockerCli(StorageCommands):
                 extra_hosts=list(o.get("add_host") or []), mac_address=mac,
                 auto_remove=bool(o.get("rm")), restart_policy=(o.get("restart") or "no"),
                 mounts=self._mount_specs(o, fail), attach=not o.get("detach"), workdir=o.get("workdir") or "",
-                user=o.get("user") or "")
+                user=o.get("user") or "",
+                stop_signal=o.get("stop_signal") if "stop_signal" in inv.changed else "",
+                stop_timeout=o.get("stop_timeout") if "stop_timeout" in inv.changed else None)
         except NetsimError as err:
             if cmd == "create":
                 raise CommandFailed(self._daemon_error(err), 1)
@@ -287,11 +289,11 @@ class DockerCli(StorageCommands):
         self._wait_foreground(c, out, since=seen)
 
     def cmd_stop(self, inv, out: Output) -> None:
-        t = inv.options.get("time", 10)
+        t = inv.options.get("time") if "time" in inv.changed else None
         self._each(inv, out, lambda ref: self.d.container_stop(ref, t))
 
     def cmd_restart(self, inv, out: Output) -> None:
-        t = inv.options.get("time", 10)
+        t = inv.options.get("time") if "time" in inv.changed else None
         self._each(inv, out, lambda ref: self.d.container_restart(ref, t))
 
     def cmd_kill(self, inv, out: Output) -> None:

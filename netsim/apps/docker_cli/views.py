@@ -241,6 +241,8 @@ def container_json(daemon, c, size: bool = False) -> Struct:
             **({"MacAddress": c.mac_address} if c.mac_address else {}),
             "OnBuild": None,
             "Labels": dict(c.labels),
+            **({"StopSignal": c.stop_signal} if c.stop_signal else {}),
+            **({"StopTimeout": c.stop_timeout} if c.stop_timeout is not None else {}),
         }, go_type="*container.Config"),
         "NetworkSettings": network_settings(daemon, c),
     }, go_type="types.ContainerJSON")
