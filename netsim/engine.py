@@ -32,13 +32,27 @@ class Result:
 
 
 class Programs:
-    """What an image's filesystem can execute: busybox applets for now."""
+    """What an image's filesystem can execute (``Image.tools``): the images'
+    own programs (netsim.apps.services) first, then the busybox applets the
+    image has.  An image of busybox applets only (busybox, alpine) runs them
+    directly, as the reference image does."""
+
+    def __init__(self):
+        self._tables: dict = {}
 
     def lookup(self, image, name: str):
         """The program for ``name`` (argv[0]) in ``image``, or None."""
         from .apps import busybox
-        main, _ = busybox.lookup([name, "sh"] if name.rsplit("/", 1)[-1] == "busybox" else [name])
-        return busybox.run_argv if main is not None else None
+        from .daemon.images import BUSYBOX_APPLETS
+        tools = getattr(image, "tools", (BUSYBOX_APPLETS,))
+        if tuple(tools) == (BUSYBOX_APPLETS,):
+            main, _ = busybox.lookup([name, "sh"] if name.rsplit("/", 1)[-1] == "busybox" else [name])
+            return busybox.run_argv if main is not None else None
+        table = self._tables.get(image.id)
+        if table is None or table.image is not image:
+            from .apps.services import ImagePrograms
+            table = self._tables[image.id] = ImagePrograms(image)
+        return table if table.has(name) else None
 
 
 class Engine:

@@ -70,15 +70,35 @@ def busybox_layer() -> Layer:
 
 
 def generic_layer(image) -> Layer:
-    """A plausible single layer for a catalogue image other than busybox."""
-    base = busybox_layer().tree
+    """A plausible single layer for a catalogue image other than busybox: the
+    busybox tree when the image's tools are busybox applets (alpine), else
+    /etc/passwd and one file per tool (/usr/bin/NAME, or the tool's absolute
+    path); then the image's ``files`` and a blob making up its size."""
+    from ..daemon.images import BUSYBOX_APPLETS
     t = Tree()
-    t.nodes = {p: n.copy() for p, n in base.nodes.items()}
+    if BUSYBOX_APPLETS in image.tools:
+        t.nodes = {p: n.copy() for p, n in busybox_layer().tree.nodes.items()}
+    else:
+        for d in ("/bin", "/etc", "/root", "/tmp", "/usr", "/usr/bin"):
+            t.put(d, Node("dir"))
+        t.put("/etc/passwd", Node("file", "root:x:0:0:root:/root:/bin/bash\n", 0o644))
+    for name in image.tools:
+        if name != BUSYBOX_APPLETS:
+            path = name if name.startswith("/") else ("/bin/" if name in ("sh", "bash") else "/usr/bin/") + name
+            t.put(path, Node("file", "", 0o755))
     for d in ("/usr", "/usr/lib", "/home"):
         t.put(d, Node("dir"))
+    for path, content in image.files:
+        parts = path.strip("/").split("/")
+        for i in range(1, len(parts)):
+            t.nodes.setdefault("/" + "/".join(parts[:i]), Node("dir"))
+        if path.endswith("/"):
+            t.put(path.rstrip("/"), Node("dir"))
+        else:
+            t.put(path, Node("file", content, 0o644))
     rest = max(image.size - t.size(), 0)
     t.put(f"/usr/lib/{image.name.replace('/', '_')}.img", Blob(rest, 0o644))
-    return Layer(t, "sha256:" + derived_id("diff", image.name), derived_id("cache", image.name))
+    return Layer(t, "sha256:" + derived_id("diff", image.id), derived_id("cache", image.id))
 
 
 def init_layer() -> Tree:
