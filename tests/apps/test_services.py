@@ -135,7 +135,6 @@ def test_seed_link_mysql_tomcat(e):
 def test_tomcat_empty_webapps_and_billygoo(e):
     ok(e, "docker run -d -p 8080:8080 --name tc tomcat")
     r = ok(e, "curl -s -i http://127.0.0.1:8080/")
-    r.stdout = r.stdout.encode("latin-1").decode("utf-8")       # curl's output is bytes (UTF-8 here)
     assert r.stdout.startswith("HTTP/1.1 404 \r\nContent-Type: text/html;charset=utf-8\r\n")
     assert "<title>HTTP Status 404 – Not Found</title>" in r.stdout
     assert "<h3>Apache Tomcat/10.1.16</h3>" in r.stdout

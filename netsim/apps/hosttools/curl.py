@@ -94,7 +94,7 @@ def curl_main(proc):
     text = ""
     if opts["include"] or opts["head"]:
         text += "".join(h + "\r\n" for h in head) + "\r\n"
-    text += body.decode("latin-1")
+    text += body.decode("utf-8", errors="replace")
     if opts["output"] not in (None, "-"):
         if opts["output"] != "/dev/null":
             proc.fs.write(proc.fs.norm(opts["output"], proc.cwd or "/"), text)
