@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..sim import Scheduler
 from .netns import NetNamespace
+from .pid import TaskTable
 
 
 @dataclass
@@ -30,6 +31,9 @@ class Kernel:
         self.hops: list[Hop] | None = None
         self.pcap: dict[tuple[str, str], list] | None = None
         self.init_net = self.netns_add("host")
+        # processes: the host's PID namespace and its init (systemd, PID 1)
+        self.tasks = TaskTable(lambda: self.sched.now)
+        self.init_task = self.tasks.fork(None, cmdline=["/sbin/init"], comm="systemd")
 
     def netns_add(self, name: str) -> NetNamespace:
         ns = NetNamespace(self, name)

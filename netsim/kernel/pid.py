@@ -1,0 +1,216 @@
+"""Tasks and PID namespaces: Linux's ``task_struct``, ``struct pid`` and
+``pid_namespace`` (kernel/fork.c, kernel/pid.c, kernel/pid_namespace.c,
+kernel/exit.c, fs/exec.c), reduced to what process tables show.
+
+A :class:`Task` is a thread-group leader: its number in every PID namespace
+from the host's (level 0) down to the one it was created in, its parent, its
+``comm`` (the 15-character name ``/proc/PID/stat`` shows) and ``cmdline``
+(argv), credentials, session leadership, start time and cgroup.  Threads are
+not listed by ``ps`` but each one takes a PID in every namespace of its
+process (``alloc_pid`` is shared by ``fork`` and ``clone(CLONE_THREAD)``):
+:meth:`TaskTable.spawn_threads` consumes those numbers.
+
+Numbers are allocated as ``alloc_pid`` does: in each namespace, the next free
+number after the last one handed out, wrapping at ``pid_max`` (to 300 in the
+host's namespace, to 2 in others, as ``idr_alloc_cyclic`` with
+``RESERVED_PIDS``).  When a task exits its children are re-parented to the
+init (child reaper) of their namespace; when a namespace's init exits, every
+other task of that namespace is killed (``zap_pid_ns_processes``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+PID_MAX = 4194304            # kernel.pid_max on 64-bit hosts with systemd
+RESERVED_PIDS = 300
+TASK_COMM_LEN = 16           # comm holds 15 characters and a NUL
+
+
+class PidNamespace:
+    """``struct pid_namespace``: one numbering of tasks; ``parent`` is None for
+    the host's (``init_pid_ns``)."""
+
+    def __init__(self, parent: PidNamespace | None = None, last_pid: int = 0,
+                 pid_max: int = PID_MAX):
+        self.parent = parent
+        self.level = 0 if parent is None else parent.level + 1
+        self.last_pid = last_pid
+        self.pid_max = pid_max
+        self.tasks: dict[int, Task] = {}        # number -> task (thread-group leaders)
+        self.used: set[int] = set()             # numbers held by tasks and live threads
+        self.child_reaper: Task | None = None   # the namespace's PID 1
+
+    def alloc(self) -> int:
+        nr = self.last_pid
+        low = RESERVED_PIDS if self.parent is None else 2
+        for _ in range(self.pid_max):
+            nr += 1
+            if nr >= self.pid_max:
+                nr = low
+            if nr not in self.used:
+                self.used.add(nr)
+                self.last_pid = nr
+                return nr
+        raise OSError("EAGAIN: no free PID")
+
+    def chain(self) -> list[PidNamespace]:
+        """This namespace and its ancestors, the host's first."""
+        out, ns = [], self
+        while ns is not None:
+            out.append(ns)
+            ns = ns.parent
+        return out[::-1]
+
+    def visible(self) -> list[Task]:
+        """The tasks this namespace numbers, by number (``/proc`` readdir order)."""
+        return [self.tasks[nr] for nr in sorted(self.tasks)]
+
+
+@dataclass(eq=False)
+class Task:
+    """``task_struct`` of a thread-group leader."""
+    numbers: list[tuple[PidNamespace, int]]       # (namespace, nr), host first
+    parent: Task | None
+    comm: str
+    cmdline: list[str]
+    start_time: float
+    uid: int = 0
+    gid: int = 0
+    cgroup: str = "/"
+    session_leader: bool = False
+    state: str = "S"                               # R running, S sleeping, T stopped, Z zombie
+    vsz: int = 0                                   # kB of address space / resident (ps VSZ, RSS)
+    rss: int = 0
+    alive: bool = True
+    on_kill: Callable | None = None                # what SIGKILL ends (the simulated process)
+    children: list[Task] = field(default_factory=list)
+
+    @property
+    def ns(self) -> PidNamespace:
+        """The namespace the task was created in (its innermost)."""
+        return self.numbers[-1][0]
+
+    @property
+    def pid(self) -> int:
+        """Its number in its own namespace (what ``getpid()`` returns)."""
+        return self.numbers[-1][1]
+
+    def pid_in(self, ns: PidNamespace) -> int | None:
+        for n, nr in self.numbers:
+            if n is ns:
+                return nr
+        return None
+
+    def ppid_in(self, ns: PidNamespace) -> int:
+        """``getppid()`` as seen from ``ns``: 0 when the parent is outside it."""
+        if self.parent is None:
+            return 0
+        return self.parent.pid_in(ns) or 0
+
+
+def _basename_comm(path: str) -> str:
+    return path.rsplit("/", 1)[-1][:TASK_COMM_LEN - 1]
+
+
+class TaskTable:
+    """The kernel's tasks: fork, exec, exit, namespaces."""
+
+    def __init__(self, clock: Callable[[], float], host_last_pid: int = 0):
+        self.clock = clock
+        self.init_ns = PidNamespace(last_pid=host_last_pid)
+
+    def new_namespace(self, parent: PidNamespace | None = None) -> PidNamespace:
+        """``clone(CLONE_NEWPID)``/``unshare``: a child namespace of ``parent``."""
+        return PidNamespace(parent or self.init_ns)
+
+    def fork(self, parent: Task | None, ns: PidNamespace | None = None,
+             cmdline: list[str] | None = None, comm: str | None = None) -> Task:
+        """``fork``/``clone``: a child of ``parent`` numbered in ``ns`` (by
+        default the parent's namespace; a child namespace of it with
+        CLONE_NEWPID, or the one the parent joined with ``setns``) and all its
+        ancestors.  The child inherits comm, cmdline, credentials and cgroup."""
+        ns = ns or (parent.ns if parent is not None else self.init_ns)
+        numbers = [(n, n.alloc()) for n in ns.chain()]
+        task = Task(numbers=numbers, parent=parent,
+                    comm=comm if comm is not None else (parent.comm if parent else ""),
+                    cmdline=list(cmdline if cmdline is not None else (parent.cmdline if parent else [])),
+                    start_time=self.clock(),
+                    uid=parent.uid if parent else 0, gid=parent.gid if parent else 0,
+                    cgroup=parent.cgroup if parent else "/",
+                    vsz=parent.vsz if parent else 0, rss=parent.rss if parent else 0)
+        for n, nr in numbers:
+            n.tasks[nr] = task
+        if ns.child_reaper is None and task.pid == 1:
+            ns.child_reaper = task
+        if parent is not None:
+            parent.children.append(task)
+        return task
+
+    def spawn_threads(self, task: Task, count: int) -> None:
+        """``clone(CLONE_THREAD)`` ``count`` times for threads that end when the
+        task calls ``execve`` (a Go runtime's): their numbers are consumed."""
+        for _ in range(count):
+            for n in task.ns.chain():
+                n.alloc()
+                n.used.discard(n.last_pid)
+
+    def exec(self, task: Task, argv: list[str], path: str | None = None) -> None:
+        """``execve``: a new cmdline; comm becomes the basename of the program."""
+        task.cmdline = list(argv)
+        task.comm = _basename_comm(path or (argv[0] if argv else ""))
+
+    def set_comm(self, task: Task, name: str) -> None:
+        """``prctl(PR_SET_NAME)``: the cmdline stays."""
+        task.comm = name[:TASK_COMM_LEN - 1]
+
+    def setsid(self, task: Task) -> None:
+        task.session_leader = True
+
+    def exit(self, task: Task | None) -> None:
+        """``do_exit``: the task is reaped at once (its parent waits for it);
+        its children go to their namespace's reaper; a namespace's init takes
+        every other task of the namespace with it."""
+        if task is None or not task.alive:
+            return
+        task.alive = False
+        task.state = "Z"
+        for n, nr in task.numbers:
+            n.tasks.pop(nr, None)
+            n.used.discard(nr)
+        if task.parent is not None and task in task.parent.children:
+            task.parent.children.remove(task)
+        ns = task.ns
+        if ns.child_reaper is task:
+            ns.child_reaper = None
+            for other in list(ns.tasks.values()):
+                self.kill(other)
+        for child in list(task.children):
+            reaper = child.ns.child_reaper
+            if reaper is None or reaper is child:
+                reaper = self._host_reaper(child)
+            child.parent = reaper
+            if reaper is not None:
+                reaper.children.append(child)
+        task.children = []
+
+    def _host_reaper(self, task: Task) -> Task | None:
+        ns = task.ns.parent
+        while ns is not None:
+            if ns.child_reaper is not None:
+                return ns.child_reaper
+            ns = ns.parent
+        return None
+
+    def kill(self, task: Task) -> None:
+        """SIGKILL: the task's program ends and the task exits."""
+        if not task.alive:
+            return
+        hook, task.on_kill = task.on_kill, None
+        if hook is not None:
+            hook()
+        self.exit(task)
+
+    def in_cgroup(self, cgroup: str) -> list[Task]:
+        """The live tasks of a cgroup (``cgroup.procs``), by host pid."""
+        return [t for t in self.init_ns.visible() if t.cgroup == cgroup]
