@@ -5,6 +5,10 @@ namespace it runs in (the container's, or the host's), the filesystem it sees,
 its UTS hostname, environment, argv, and buffers for stdout and stderr.  A
 program is a generator ``main(proc)``: it yields simulated delays or events
 (a socket's ``recv``) and returns its exit status.
+
+``task`` is the kernel's task running the program (:mod:`netsim.kernel.pid`):
+its PID in each namespace, parent, comm and cmdline, as ``ps`` shows them.
+Programs started outside a container's runtime may have none.
 """
 from __future__ import annotations
 
@@ -33,6 +37,43 @@ class Proc:
     on_output: Callable | None = None  # streaming hook (foreground runs, logs)
     programs: Callable | None = None   # the shell's command lookup: ``programs(proc)`` -> generator
                                        # or busybox.NOT_FOUND (None: the image's busybox applets)
+    task: object = None                # kernel.pid.Task running the program (None: not tracked)
+
+    # -- the process's task (fork, exec, exit) ---------------------------------
+    @property
+    def tasks(self):
+        return self.kernel.tasks if self.kernel is not None and self.task is not None else None
+
+    def fork(self, argv: list[str] | None = None):
+        """``fork`` (+ ``execve(argv)`` when given): the child's task, or None
+        when this program's task is not tracked."""
+        tasks = self.tasks
+        if tasks is None:
+            return None
+        child = tasks.fork(self.task)
+        if argv is not None:
+            tasks.exec(child, argv)
+        return child
+
+    def attach(self, task) -> None:
+        """Run as ``task`` (a child made by :meth:`fork`)."""
+        if task is not None:
+            self.task = task
+            self.pid = task.pid
+
+    def execve(self, argv: list[str]) -> None:
+        if self.tasks is not None:
+            self.tasks.exec(self.task, argv)
+
+    def set_comm(self, name: str) -> None:
+        if self.tasks is not None:
+            self.tasks.set_comm(self.task, name)
+
+    def exit_task(self, task=None) -> None:
+        """``_exit``: ``task`` (default: this program's) leaves the table."""
+        task = task if task is not None else self.task
+        if task is not None and self.kernel is not None:
+            self.kernel.tasks.exit(task)
 
     @property
     def sched(self):

@@ -89,7 +89,9 @@ class Container:
     log: list[tuple[str, str]] = field(default_factory=list)
     linked_env: list[str] = field(default_factory=list)
     hosts_path_owner: object = None
-    last_pid: int = 1                                  # the container's PID namespace counter
+    pid_mode: str = ""                                 # --pid (HostConfig.PidMode): "", host, container:ID
+    task: object = None                                # kernel task of the main process (PID 1 unless --pid)
+    shim: object = None                                # its containerd-shim's task
     execs: list = field(default_factory=list)          # (host pid, argv, started, process) of exec'd programs
 
     @property

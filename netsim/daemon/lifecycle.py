@@ -9,6 +9,8 @@ status 137), as on a real host.
 """
 from __future__ import annotations
 
+import re
+
 from ..errors import Conflict, InvalidParameter, NetsimError, NotFound, SystemError_
 from ..fs import Filesystem
 from .container import NAME_RE, Container, NetworkRequest
@@ -106,6 +108,30 @@ class LifecycleMixin:
     def _rootfs(self, c) -> Filesystem:
         return self.storage.rootfs(c)
 
+    @property
+    def runtime(self):
+        """containerd, shims and runc (:mod:`netsim.daemon.runtime`)."""
+        if "_runtime" not in self.__dict__:
+            from .runtime import Runtime
+            self._runtime = Runtime(self.kernel)
+        return self._runtime
+
+    def _pid_namespace(self, c):
+        """``--pid``: the PID namespace the container's init joins (None: a new one)."""
+        mode = c.pid_mode or ""
+        if mode == "host":
+            return self.kernel.tasks.init_ns
+        if mode.startswith("container:"):
+            ref = mode.split(":", 1)[1]
+            try:
+                other = self.container_find(ref)
+            except NotFound as err:
+                raise NotFound(f"cannot join PID of a non running container: {ref}: {err}")
+            if not other.running or other.task is None:
+                raise Conflict(f"container {other.id} is not running")
+            return other.task.ns
+        return None
+
     # -- start -------------------------------------------------------------
     def container_start(self, ref: str) -> Container:
         c = self.container_find(ref) if isinstance(ref, str) else ref
@@ -120,6 +146,7 @@ class LifecycleMixin:
             c.hostname, c.domainname = provider.hostname, provider.domainname
             c.hosts_path_owner = provider
         self._check_links(c)
+        pid_ns = self._pid_namespace(c)
         try:
             c.creds = resolve_user(c.fs, c.user, exit_code=125)
             self._allocate_network(c)
@@ -138,9 +165,12 @@ class LifecycleMixin:
                 c.state.error = str(err)
             raise
         st = c.state
-        st.status, st.pid, st.exit_code, st.error = "running", self.next_pid(), 0, ""
+        c.shim, c.task = self.runtime.create(c.id, c.argv, *c.creds, pid_ns=pid_ns)
+        st.status, st.exit_code, st.error = "running", 0, ""
+        st.pid = c.task.pid_in(self.kernel.tasks.init_ns)
         st.started_at, st.finished_at = self.sched.now, None
-        proc = self._proc(c, c.argv, pid=1)
+        proc = self._proc(c, c.argv, pid=c.task.pid)
+        proc.task = c.task
         proc.uid, proc.gid = c.creds
         proc.groups = [proc.gid]
         proc.cwd = c.workdir or "/"
@@ -148,6 +178,7 @@ class LifecycleMixin:
         c.proc = proc
         c.process = self.sched.process(program(proc), name=f"{c.name}:pid1")
         c.process.add_callback(lambda ev, c=c, p=c.process: self._on_exit(c, p))
+        c.task.on_kill = lambda proc=proc, p=c.process: _sigkill(proc, p)
         return c
 
     def _proc(self, c, argv, pid: int):
@@ -205,6 +236,11 @@ class LifecycleMixin:
         st.status, st.exit_code, st.pid, st.finished_at = "exited", code, 0, self.sched.now
         st.paused = False
         c.process = None
+        # the namespace's init is gone: the kernel kills the rest of it
+        self.kernel.tasks.exit(c.task)
+        if c.shim is not None:
+            self.runtime.delete(c.shim)
+        c.task = c.shim = None
         self._release_network(c)
         if c.auto_remove:
             self.containers.pop(c.id, None)
@@ -345,8 +381,9 @@ class LifecycleMixin:
             raise StartError("OCI runtime exec failed: exec failed: unable to start container process: "
                              f'chdir to cwd ("{cwd}") set in config.json failed: no such file or '
                              "directory: unknown", exit_code=126)
-        c.last_pid += 1
-        proc = self._proc(c, argv, pid=c.last_pid)
+        task = self.runtime.exec(c.id, c.shim, c.task.ns, argv, uid, gid)
+        proc = self._proc(c, argv, pid=task.pid)
+        proc.task = task
         proc.uid, proc.gid, proc.groups = uid, gid, [gid]
         proc.on_output = None
         proc.stdin = stdin
@@ -355,20 +392,65 @@ class LifecycleMixin:
             k, _, v = item.partition("=")
             proc.env[k] = v
         process = self.sched.process(program(proc), name=f"{c.name}:exec")
+        process.add_callback(lambda ev, t=task: self.kernel.tasks.exit(t))
+        task.on_kill = lambda proc=proc, p=process: _sigkill(proc, p)
         c.execs[:] = [e for e in c.execs if not e[3].triggered]   # finished execs are gone
-        c.execs.append((self.next_pid(), list(argv), self.sched.now, process))
+        c.execs.append((task.pid_in(self.kernel.tasks.init_ns), list(argv), self.sched.now, process))
         return proc, process
 
-    def container_top(self, ref: str) -> list[tuple[int, int, float, list[str]]]:
-        """``docker top``: (host pid, parent pid, start time, argv) of the
-        container's live processes, main process first."""
+    def container_top(self, ref: str, ps_args: str = "") -> tuple[list[str], list[list[str]]]:
+        """dockerd ``ContainerTop``: the host's ``ps`` (``-ef`` unless told),
+        its lines kept for the pids of the container's cgroup; (titles, processes)."""
+        from ..apps.hosttools.ps import procps
+        from .runtime import cgroup
         c = self.container_find(ref)
         if not c.running:
             raise Conflict(f"Container {c.id} is not running")
-        shim = c.state.pid - 1          # containerd-shim started just before the main process
-        rows = [(c.state.pid, shim, c.state.started_at, c.argv)]
-        rows += [(pid, shim, t, argv) for pid, argv, t, p in c.execs if not p.triggered]
-        return rows
+        ps_args = ps_args or "-ef"
+        for k, v in re.findall(r"\s+([^\s]*)=\s*(PID[^\s]*)", ps_args):   # validatePSArgs
+            if k != "pid":
+                raise InvalidParameter(f'specifying "{k}={v}" is not allowed')
+        status, output = procps(self.kernel, ps_args.split(" "), self.wallclock)
+        if status:
+            raise SystemError_(f"Error running ps: exit status {status}")
+        return parse_ps_output(output, [t.pid_in(self.kernel.tasks.init_ns)
+                                        for t in self.kernel.tasks.in_cgroup(cgroup(c.id))])
+
+
+def _sigkill(proc, process) -> None:
+    """SIGKILL from the kernel (the PID namespace's init died): the program ends."""
+    if process is not None and not process.triggered:
+        proc.killed_by = SIGKILL
+        process.kill()
+
+
+def parse_ps_output(output: str, pids: list[int]) -> tuple[list[str], list[list[str]]]:
+    """dockerd ``parsePSOutput``: titles from the header; lines whose PID is
+    one of ``pids`` (and thread lines ``-`` after them), the last column
+    joining the overhanging fields."""
+    lines = output.split("\n")
+    titles = lines[0].split()
+    if "PID" not in titles:
+        raise SystemError_("Couldn't find PID field in ps output")
+    at = titles.index("PID")
+    procs, kept = [], False
+    for line in lines[1:]:
+        if not line:
+            continue
+        fields = line.split()
+        if fields[at] == "-":
+            if kept:
+                procs.append(fields[:len(titles) - 1] + [" ".join(fields[len(titles) - 1:])])
+            continue
+        try:
+            pid = int(fields[at])
+        except ValueError:
+            raise SystemError_(f"Unexpected pid '{fields[at]}': strconv.Atoi: parsing "
+                               f'"{fields[at]}": invalid syntax')
+        kept = pid in pids
+        if kept:
+            procs.append(fields[:len(titles) - 1] + [" ".join(fields[len(titles) - 1:])])
+    return titles, procs
 
 
 def resolve_user(fs, spec: str, exit_code: int = 126) -> tuple[int, int]:

@@ -92,7 +92,11 @@ _PID_JSON = re.compile(r'"Pid": ?(\d+)')
 _DNS_PORT = re.compile(r"127\.0\.0\.11:(?!53\b)\d{1,5} *")
 _COUNTERS = re.compile(r"\b([RT]X (?:packets|bytes)):\d+(?: \([\d.]+ [KMGT]?i?B\))?")
 _TOP_HEADER = re.compile(r"^UID +PID +PPID +C +STIME +TTY +TIME +CMD$")
-_PS_HEADER = re.compile(r"^PID +USER +(?:TIME +)?COMMAND$")
+_TOP_COMMAND = re.compile(r"^\S*docker (?:container )?top\b")
+_PS_HEADER = re.compile(r"^PID +[A-Z]")
+# docker top columns that differ on every run (host pids are numbered)
+_TOP_RANDOM = {"C": "<C>", "%CPU": "<C>", "STIME": "<STIME>", "START": "<STIME>",
+               "TIME": "<TIME>", "RSS": "<RSS>"}
 _MAC = r"[0-9a-f]{2}(?::[0-9a-f]{2}){5}"
 # an iproute2 line about a device whose MAC the host's kernel drew at random
 _HOST_DEV = re.compile(r"^(?:<?IDX\d*>?|\d+): (?:docker0|br-[^:@ ]+|<VETH\d+>|veth[0-9a-f]{7})(?:@\S+)?: <"
@@ -199,7 +203,7 @@ class CaseNormalizer:
         s = _IFINDEX_LINE.sub(lambda m: self._ifindex(m.group(1)), s)
         s = _IFLINK.sub(lambda m: "@if" + self._ifindex(m.group(1)), s)
         s = host_device_macs(s)
-        s = self._process_tables(s)
+        s = self._process_tables(s, command)
         # times and counters
         s = _TIMESTAMP.sub("<TIME>", s)
         s = _RTT.sub("time=<RTT> ms", s)
@@ -212,18 +216,21 @@ class CaseNormalizer:
             s = re.sub(r" {2,}", "  ", s)
         return s
 
-    def _process_tables(self, s: str) -> str:
-        """``docker top`` (host pids, start and CPU times) and ``ps`` in a container."""
+    def _process_tables(self, s: str, command: str = "") -> str:
+        """``docker top`` (host pids, start and CPU times, any ps options) and
+        ``ps`` in a container (pids after 1 depend on how many threads runc
+        init's Go runtime started before each exec: 4 to 6)."""
         lines = s.split("\n")
         if not lines:
             return s
-        if _TOP_HEADER.match(lines[0]):
-            out = ["UID  PID  PPID  C  STIME  TTY  TIME  CMD"]
+        titles = lines[0].split()
+        if _TOP_HEADER.match(lines[0]) or _TOP_COMMAND.match(command) and "PID" in titles:
+            out = ["  ".join(titles)]
             for line in lines[1:]:
-                cells = line.split(None, 7)
-                if len(cells) == 8:
-                    cells[1:5] = [self._pid(cells[1]), self._pid(cells[2]), "<C>", "<STIME>"]
-                    cells[6] = "<TIME>"
+                cells = line.split(None, len(titles) - 1)
+                if len(cells) == len(titles):
+                    cells = [self._pid(c) if t in ("PID", "PPID") else _TOP_RANDOM.get(t, c)
+                             for t, c in zip(titles, cells)]
                     line = "  ".join(cells)
                 out.append(line)
             return "\n".join(out)

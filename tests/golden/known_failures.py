@@ -12,12 +12,6 @@ _GROUPS: dict[str, dict[str, list[int]]] = {
     "effect at once (Linux's linkwatch delays it, so `linkdown` shows up later)": {
         "host_ip": [18, 25, 30],
     },
-    "busybox ps lists only itself (no process table of the container's PID namespace); "
-    "busybox sh -c does not exec its last command (PID 1 stays `sh -c ...`); daemonized "
-    "httpd and `&` jobs are not processes of the container; docker top ps-options (-o, aux)": {
-        "exec_misc": [5],
-        "host_ps": [1, 4, 6, 7, 8, 9, 10, 12, 13, 15, 18, 19, 21, 22, 24, 25, 27],
-    },
     "races on the reference engine: `docker start` returns before a short main program ends "
     "(ps still shows it Up), and the CLI prints \"error waiting for container: context canceled\" "
     "only when its wait request loses the race with the failed start": {

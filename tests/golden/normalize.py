@@ -59,7 +59,12 @@ _DNS_PORT = re.compile(r"127\.0\.0\.11:(?!53\b)\d{1,5} *")
 _ROOTS = [("/tmp/netsim-docker/data", "<DATA_ROOT>"), ("/var/lib/docker", "<DATA_ROOT>"),
           ("/tmp/netsim-docker/exec", "<EXEC_ROOT>"), ("/var/run/docker", "<EXEC_ROOT>")]
 _BUSYBOX_PS = re.compile(r"(?m)^()( *\d+)(?= )")
-_TOP_HEADER = re.compile(r"^UID +PID +PPID +C +STIME +TTY +TIME +CMD$")
+_BUSYBOX_PS_HEADER = re.compile(r"^PID +[A-Z]")
+_TOP_COMMAND = re.compile(r"^docker (?:container )?top\b")
+# docker top columns whose values differ on every run: host pids, CPU shares,
+# start times, resident sizes
+_TOP_RANDOM = {"PID": "<PID>", "PPID": "<PID>", "C": "<C>", "%CPU": "<C>", "STIME": "<STIME>",
+               "START": "<STIME>", "RSS": "<RSS>"}
 
 
 class CaseNormalizer:
@@ -112,9 +117,11 @@ class CaseNormalizer:
         s = _PID_JSON.sub('"Pid": <PID>', s)
         s = _IF_COUNTERS.sub(lambda m: m.group(1) + ":<N>", s)
         s = _DNS_PORT.sub("127.0.0.11:<PORT> ", s)
-        s = _docker_top(s)
+        s = _docker_top(s, command)
+        # busybox ps in a container: pids after 1 depend on how many threads
+        # runc init's Go runtime started (4 to 6) before each exec
         s = _BUSYBOX_PS.sub(lambda m: m.group(1) + " " * (len(m.group(2)) - 5) + "<PID>", s) \
-            if s.startswith("PID   USER") else s
+            if _BUSYBOX_PS_HEADER.match(s) else s
         if _AGE.search(s):
             # ages change the width of table columns: compare cells, not padding
             s = _AGE.sub("<AGE>", s)
@@ -175,15 +182,18 @@ def _sort_containers_map(s: str) -> str:
     return "".join(out)
 
 
-def _docker_top(s: str) -> str:
+def _docker_top(s: str, command: str) -> str:
+    """``docker top`` tables (any ps options): cells split by the titles,
+    random columns replaced, joined by two spaces."""
     lines = s.split("\n")
-    if not lines or not _TOP_HEADER.match(lines[0]):
+    if not _TOP_COMMAND.match(command) or not lines or "PID" not in lines[0].split():
         return s
-    out = ["UID  PID  PPID  C  STIME  TTY  TIME  CMD"]
+    titles = lines[0].split()
+    out = ["  ".join(titles)]
     for line in lines[1:]:
-        cells = line.split(None, 7)
-        if len(cells) == 8:
-            cells[1:5] = ["<PID>", "<PID>", "<C>", "<STIME>"]
+        cells = line.split(None, len(titles) - 1)
+        if len(cells) == len(titles):
+            cells = [_TOP_RANDOM.get(t, c) for t, c in zip(titles, cells)]
             line = "  ".join(cells)
         out.append(line)
     return "\n".join(out)

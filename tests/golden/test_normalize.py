@@ -34,3 +34,28 @@ def test_times_ages_rtts_and_generated_names_are_placeholders():
         "<NAME1> Up <AGE>\n",
         '"Created": "<TIME>", "FinishedAt": "0001-01-01T00:00:00Z"\n',
         "64 bytes from 172.17.0.3: seq=0 ttl=64 time=<RTT> ms\n"]
+
+
+def _step(command, out):
+    return normalize_case([{"command": command, "stdout": out, "stderr": "", "exit_code": 0}])[0]["stdout"]
+
+
+def test_docker_top_with_ps_options_hides_host_pids_cpu_start_and_rss():
+    aux = ("USER                PID                 %CPU                %MEM                VSZ                 "
+           "RSS                 TTY                 STAT                START               TIME                "
+           "COMMAND\n"
+           "root                25659               1.7                 0.0                 2268                "
+           "1448                ?                   Ss                  21:32               0:00                "
+           "sleep 3600\n")
+    assert _step("docker top p1 aux", aux) == (
+        "USER  PID  %CPU  %MEM  VSZ  RSS  TTY  STAT  START  TIME  COMMAND\n"
+        "root  <PID>  <C>  0.0  2268  <RSS>  ?  Ss  <STIME>  0:00  sleep 3600\n")
+    args = "PID                 COMMAND\n25659               sleep 3600\n"
+    assert _step("docker top p1 -o pid,args", args) == "PID  COMMAND\n<PID>  sleep 3600\n"
+    assert _step("docker exec p1 cat top.txt", "UID  PID\nroot 25659\n") == "UID  PID\nroot 25659\n"
+
+
+def test_container_ps_pids_are_hidden_with_any_columns():
+    assert _step("docker exec p1 ps -o pid,comm", "PID   COMMAND\n    1 sleep\n   32 ps\n") == \
+        "PID   COMMAND\n<PID> sleep\n<PID> ps\n"
+    assert _step("docker exec p1 cat f", "USER PID\n   32 x\n") == "USER PID\n   32 x\n"

@@ -150,3 +150,13 @@ def test_normalize_case_keeps_commands_words_and_exit_codes():
         {"command": steps[0]["command"], "stdout": "<ID1>\n", "stderr": "", "exit_code": 0},
         {"command": steps[1]["command"], "stdout": "happy_cat\n<NAME1>\n", "stderr": "",
          "exit_code": 3}]
+
+
+def test_docker_top_with_ps_options_numbers_host_pids():
+    n = CaseNormalizer()
+    out = ("PID                 PPID                COMMAND\n"
+           "25659               25639               sleep 3600\n"
+           "25741               25659               sleep 100\n")
+    assert n.text(out, "docker top p1 -o pid,ppid,args") == (
+        "PID  PPID  COMMAND\n<PID1>  <PID2>  sleep 3600\n<PID3>  <PID1>  sleep 100\n")
+    assert n.text("PID   COMMAND\n    1 sleep\n   32 ps\n") == "PID   COMMAND\n    1 sleep\n <PID4> ps\n"

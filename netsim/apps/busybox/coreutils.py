@@ -481,10 +481,3 @@ def wc_main(proc):
         proc.out(line + ("" if name == "-" else f" {name}") + "\n")
     return 0
     yield
-
-
-def ps_main(proc):
-    proc.out("PID   USER     COMMAND\n")
-    proc.out(f"{proc.pid:5d} root     {' '.join(proc.argv)}\n")
-    return 0
-    yield

@@ -10,6 +10,7 @@ Content-Length); error pages are its built-in HTML.
 """
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import time
 from urllib.parse import unquote
@@ -74,11 +75,26 @@ def httpd_main(proc):
         proc.err(f"httpd: bind: {ERRNO_TEXT.get(e.name, e.name)}\n")
         return 1
     lst.v6 = v6
-    server = _serve(proc, lst, home, bool(opts.get("v")))
     if opts.get("f"):
-        return (yield from server)
-    proc.kernel.sched.process(server, name="httpd")
+        return (yield from _serve(proc, lst, home, bool(opts.get("v"))))
+    # bb_daemonize: fork, the child starts a session and serves, the parent exits
+    daemon = dataclasses.replace(proc)
+    task = proc.fork()
+    daemon.attach(task)
+    _spawn(daemon, task, _serve(daemon, lst, home, bool(opts.get("v"))), "httpd")
+    if task is not None:
+        proc.kernel.tasks.setsid(task)
     return 0
+
+
+def _spawn(proc, task, gen, name):
+    """Run ``gen`` as the program of ``task`` (a forked child): it ends when
+    the task is killed, the task exits when it returns."""
+    process = proc.kernel.sched.process(gen, name=name)
+    if task is not None:
+        task.on_kill = process.kill
+        process.add_callback(lambda ev, t=task: proc.kernel.tasks.exit(t))
+    return process
 
 
 def _serve(proc, lst, home, verbose):
@@ -87,7 +103,11 @@ def _serve(proc, lst, home, verbose):
             conn = yield lst.accept(None)
             if conn is None:
                 continue
-            proc.kernel.sched.process(_handle(proc, conn, home, verbose), name="httpd-conn")
+            # each connection is served by a forked child
+            child = dataclasses.replace(proc)
+            task = proc.fork()
+            child.attach(task)
+            _spawn(child, task, _handle(child, conn, home, verbose), "httpd-conn")
     finally:
         lst.close()
 

@@ -4,12 +4,38 @@ these scenarios use (``exit``, ``echo``, ``cd``, ``export``, ``:``…).
 
 Pipelines run their stages one after another, each stage's output being the
 next one's input: enough for ``echo x | nc`` and ``cmd | grep | sort``.
+
+Processes, as ash makes them: a command that is not the shell's last is run
+in a forked child (one PID); the last command of ``sh -c`` (and of a ``$(…)``
+subshell or a ``&`` job) replaces the shell instead (``execve``; an applet
+busybox runs in place, NOEXEC/NOFORK, keeps the shell's cmdline and only
+takes its name: ``{ps} sh -c ps``).  Every stage of a pipeline is forked;
+``&`` forks a job that runs on its own while the shell goes on.
 """
 from __future__ import annotations
 
 import re
 
 from .common import subproc
+
+# busybox 1.35 applets marked NOEXEC or NOFORK: ash runs them in its own
+# process (``run_noexec_applet_and_exit``) instead of re-executing busybox
+IN_PLACE = frozenset("""
+[ [[ addgroup adduser adjtimex arch awk basename blkdiscard blkid blockdev brctl cal chattr
+chgrp chmod chown chpst chroot chrt chvt cksum clear cp crc32 cryptpw cttyhack cut date dd
+deallocvt delgroup deluser df dirname dnsdomainname dos2unix dumpkmap dumpleases echo env
+envdir envuidgid expr false fatattr fgconsole find fold free freeramdisk fsfreeze fstrim fsync
+getopt groups hd head hexdump hostid hostname id ifenslave insmod ionice ip ipaddr ipcalc ipcrm
+ipcs iplink ipneigh iproute iprule iptunnel kbd_mode kill killall killall5 link linux32 linux64
+ln loadfont loadkmap logname losetup ls lsattr lsmod lspci lsscsi lsusb makedevs md5sum mesg
+minips mkdir mkfifo mknod mkpasswd mktemp modinfo modprobe mountpoint mv nameif nice nohup
+nproc nuke partprobe paste pivot_root printenv printf ps pstree pwd pwdx raidautorun rdev
+readlink realpath renice reset resize resume rm rmdir rmmod runlevel seq setarch setconsole
+setfattr setfont setkeycodes setlogcons setserial setuidgid sha1sum sha256sum sha3sum sha512sum
+shuf softlimit sort stat stty sulogin sv svc svok sync sysctl tac taskset test touch true
+truncate tty ttysize tune2fs tunctl umount uname unix2dos unlink uptime users usleep vconfig w
+which who whoami xargs xxd yes
+""".split())
 
 OPS = ("&&", "||", ";;", ">>", "2>&1", ">&2", "1>&2", "2>", "&", "|", ";", ">", "<", "\n")
 
@@ -124,12 +150,13 @@ def _dollar(src, i, word, quoted):
 # -- parsing: list := pipeline ((&&|'||'|;) pipeline)* ------------------------
 
 def parse(toks):
+    """Items ``(op, pipeline, background)``: ``op`` joins it to the previous one."""
     items, i = [], 0
     pending_op = None
     while i < len(toks):
         cmds, i = _pipeline(toks, i)
         if cmds:
-            items.append((pending_op, cmds))
+            items.append((pending_op, cmds, i < len(toks) and toks[i] == ("op", "&")))
         elif pending_op in ("&&", "||", "|"):
             raise ShSyntaxError("unexpected")
         if i < len(toks):
@@ -181,6 +208,8 @@ class Shell:
             level = 0
         self.vars["SHLVL"] = str(level + 1)
         self.status = 0
+        self.pid = proc.pid            # $$: a subshell keeps its parent's
+        self.last_job = ""             # $!
 
     # expansion
     def expand(self, word: Word):
@@ -224,7 +253,9 @@ class Shell:
         if name == "?":
             return str(self.status)
         if name == "$":
-            return str(self.proc.pid)
+            return str(self.pid)
+        if name == "!":
+            return self.last_job
         if name == "#":
             return "0"
         if name == "0":
@@ -240,42 +271,87 @@ class Shell:
             else:
                 self.proc.err(text)
         child = subproc(self.proc, ["sh", "-c", src], on_output=hook, env=self.vars)
+        task = self.proc.fork()                  # the subshell
+        child.attach(task)
         sub = Shell(child)
         sub.vars = dict(self.vars)
-        st = yield from sub.run(src)
+        sub.pid = self.pid
+        try:
+            st = yield from sub.run(src, exec_last=True)
+        finally:
+            self.proc.exit_task(task)
         self.status = st
         return "".join(buf)
 
     # execution
-    def run(self, src: str):
+    def run(self, src: str, exec_last: bool = False):
+        """Run a script; ``exec_last``: its last command replaces the shell
+        (ash's EV_EXIT for ``sh -c``)."""
         try:
             items = parse(tokenize(src))
         except ShSyntaxError as e:
             self.proc.err(f"sh: syntax error: {e}\n")
             return 2
         try:
-            for op, cmds in items:
+            for k, (op, cmds, background) in enumerate(items):
                 if op == "&&" and self.status != 0:
                     continue
                 if op == "||" and self.status == 0:
                     continue
-                self.status = yield from self.pipeline(cmds)
+                if background:
+                    self.status = self.background(cmds)
+                    continue
+                self.status = yield from self.pipeline(cmds, tail=exec_last and k == len(items) - 1)
         except _Exit as e:
             return e.code
         return self.status
 
-    def pipeline(self, cmds):
+    def background(self, cmds) -> int:
+        """``cmd &``: a forked job running on its own; the shell goes on."""
+        child = subproc(self.proc, list(self.proc.argv), stdin="", on_output=self.proc.on_output,
+                        env=self.vars)
+        child.stdout, child.stderr = self.proc.stdout, self.proc.stderr
+        task = self.proc.fork()
+        child.attach(task)
+        sub = Shell(child)
+        sub.vars = dict(self.vars)
+        sub.pid = self.pid
+        process = self.proc.sched.process(sub.pipeline(cmds, tail=True), name="sh:job")
+        if task is not None:
+            self.last_job = str(task.pid)
+            task.on_kill = process.kill
+            process.add_callback(lambda ev, t=task: self.proc.exit_task(t))
+        return 0
+
+    def pipeline(self, cmds, tail: bool = False):
+        """Run a pipeline; ``tail``: a lone command replaces the shell."""
+        if len(cmds) > 1:
+            # ash forks every stage before waiting for any
+            tasks = [self.proc.fork(_static_argv(cmd) or None) for cmd in cmds]
+        else:
+            tasks = [None]
         data = None
         status = 0
-        for k, cmd in enumerate(cmds):
-            last = k == len(cmds) - 1
-            collected: list[str] | None = None if last else []
-            status = yield from self.command(cmd, stdin=data, collect=collected)
-            if not last:
-                data = "".join(collected)
+        try:
+            for k, cmd in enumerate(cmds):
+                last = k == len(cmds) - 1
+                collected: list[str] | None = None if last else []
+                status = yield from self.command(cmd, stdin=data, collect=collected,
+                                                 task=tasks[k], tail=tail and len(cmds) == 1)
+                if tasks[k] is not None:
+                    self.proc.exit_task(tasks[k])
+                if not last:
+                    data = "".join(collected)
+        finally:
+            for t in tasks:
+                if t is not None:
+                    self.proc.exit_task(t)
         return status
 
-    def command(self, cmd, stdin, collect):
+    def command(self, cmd, stdin, collect, task=None, tail=False):
+        """One simple command: a builtin in the shell, else a program in
+        ``task`` (a pipeline stage), in a forked child, or, when ``tail``,
+        in the shell's own process."""
         argv = []
         for w in cmd["words"]:
             argv += (yield from self.expand(w))
@@ -362,7 +438,33 @@ class Shell:
         if gen is NOT_FOUND:
             proc.err(getattr(proc.programs, "not_found", _not_found)(name))
             return 127
-        return (yield from gen)
+        if task is not None:                     # a pipeline stage, forked already
+            child.attach(task)
+            child.execve(argv)
+            return (yield from gen)
+        if tail:                                 # the shell's last command: execve
+            if proc.programs is None and child.argv[0] in IN_PLACE:
+                proc.set_comm(child.argv[0])
+            else:
+                proc.execve(argv)
+            return (yield from gen)
+        forked = proc.fork(argv)
+        child.attach(forked)
+        try:
+            return (yield from gen)
+        finally:
+            proc.exit_task(forked)
+
+
+def _static_argv(cmd) -> list[str]:
+    """A command's words when they need no expansion (what a stage's cmdline
+    will be), else []."""
+    argv = []
+    for w in cmd["words"]:
+        if not all(kind in ("lit", "sq", "dq") for kind, _ in w.parts):
+            return []
+        argv.append("".join(text for _, text in w.parts))
+    return argv
 
 
 def _not_found(name: str) -> str:
@@ -436,7 +538,7 @@ def sh_main(proc):
         if len(args) < 2:
             proc.err("sh: -c requires an argument\n")
             return 2
-        return (yield from Shell(proc).run(args[1]))
+        return (yield from Shell(proc).run(args[1], exec_last=True))
     if args:
         try:
             src = proc.fs.read(proc.fs.norm(args[0], proc.cwd or "/"))

@@ -133,7 +133,7 @@ class DockerCli(StorageCommands):
                 extra_hosts=list(o.get("add_host") or []), mac_address=mac,
                 auto_remove=bool(o.get("rm")), restart_policy=(o.get("restart") or "no"),
                 mounts=self._mount_specs(o, fail), attach=not o.get("detach"), workdir=o.get("workdir") or "",
-                user=o.get("user") or "",
+                user=o.get("user") or "", pid_mode=o.get("pid") or "",
                 stop_signal=o.get("stop_signal") if "stop_signal" in inv.changed else "",
                 stop_timeout=o.get("stop_timeout") if "stop_timeout" in inv.changed else None)
         except NetsimError as err:
@@ -359,17 +359,12 @@ class DockerCli(StorageCommands):
         out.exit_code = process.value if isinstance(process.value, int) else 0
 
     def cmd_top(self, inv, out: Output) -> None:
-        import time as _time
-        ref = inv.args[0]
+        ref, *ps_args = inv.args
         try:
-            procs = self.d.container_top(ref)
+            titles, procs = self.d.container_top(ref, " ".join(ps_args))
         except NetsimError as err:          # an unknown container too: the API's 404
             raise CommandFailed(self._daemon_error(err))
-        rows = [["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"]]
-        for pid, ppid, started, argv in procs:
-            stime = _time.strftime("%H:%M", _time.gmtime(self.d.wallclock(started)))
-            rows.append(["root", str(pid), str(ppid), "0", stime, "?", "00:00:00", " ".join(argv)])
-        out.stdout += tabwrite(rows, minwidth=20, padding=1)
+        out.stdout += tabwrite([titles] + procs, minwidth=20, padding=1)
 
     # -- ps -------------------------------------------------------------------
     def _ps_row(self, c):

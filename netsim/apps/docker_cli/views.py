@@ -187,7 +187,7 @@ def container_json(daemon, c, size: bool = False) -> Struct:
             "Cgroup": "",
             "Links": _null_if_empty(_links_view(daemon, c)),
             "OomScoreAdj": 0,
-            "PidMode": "",
+            "PidMode": c.pid_mode,
             "Privileged": False,
             "PublishAllPorts": c.publish_all,
             "ReadonlyRootfs": False,
