@@ -38,6 +38,9 @@ which who whoami xargs xxd yes
 """.split())
 
 OPS = ("&&", "||", ";;", ">>", "2>&1", ">&2", "1>&2", "2>", "&", "|", ";", ">", "<", "\n")
+_OP = re.compile("|".join(map(re.escape, OPS)))     # the first of OPS starting here
+# where a literal run ends: a blank, a quote, a backslash, a $ or an operator (not 2>)
+_LIT_END = re.compile("[ \t'\"\\\\$]|" + "|".join(re.escape(o) for o in OPS if o not in ("2>", "2>&1")))
 
 
 class ShSyntaxError(Exception):
@@ -75,7 +78,8 @@ def tokenize(src: str) -> list:
             while i < n and src[i] != "\n":
                 i += 1
             continue
-        op = next((o for o in OPS if src.startswith(o, i)), None)
+        m = _OP.match(src, i)
+        op = m.group() if m else None
         if op is not None and not (op in ("2>", "2>&1") and word is not None):
             flush()
             toks.append(("op", ";" if op == "\n" else op))
@@ -114,9 +118,8 @@ def tokenize(src: str) -> list:
         elif c == "$":
             i = _dollar(src, i, word, quoted=False)
         else:
-            j = i
-            while j < n and src[j] not in " \t'\"\\$" and not any(src.startswith(o, j) for o in OPS if o not in ("2>", "2>&1")):
-                j += 1
+            m = _LIT_END.search(src, i)
+            j = m.start() if m else n
             word.parts.append(("lit", src[i:j]))
             i = j
     flush()
