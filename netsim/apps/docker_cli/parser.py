@@ -31,10 +31,10 @@ import ipaddress
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from . import commands as _cmds
-from .help_texts import HELP
 
 __all__ = [
     "Invocation",
@@ -157,6 +157,7 @@ def help_text(command: tuple[str, ...] | list[str] | str) -> str:
     a canonical command (``("ps",)``) or a string (``"network create"``);
     ``()``/``""`` is the root command.
     """
+    from .help_texts import HELP     # 84 kB of text: loaded when help is asked for
     k = _key(command)
     if k in HELP:
         return HELP[k]
@@ -986,10 +987,13 @@ def _go_char(c: str) -> str:
 # cobra command resolution
 # --------------------------------------------------------------------------
 
+@lru_cache(maxsize=None)
 def _root_flags() -> list[_Flag]:
+    """(built once: flags are never changed, a _FlagSet copies their defaults)"""
     return _make_flags(_cmds.F_ROOT, True)
 
 
+@lru_cache(maxsize=None)
 def _node_flags(path: tuple[str, ...]) -> tuple[list[_Flag], bool]:
     """Flags and interspersed-ness of a cobra node."""
     if path == ():
