@@ -136,10 +136,14 @@ def _dollar(src, i, word, quoted):
             elif src[j] == ")":
                 depth -= 1
             j += 1
+        if depth:
+            raise ShSyntaxError("unterminated $(")
         word.parts.append(("cmdq" if quoted else "cmd", src[i + 2:j - 1]))
         return j
     if src.startswith("${", i):
         j = src.find("}", i)
+        if j < 0:
+            raise ShSyntaxError("missing '}'")   # ash: an unterminated ${
         word.parts.append(("varq" if quoted else "var", src[i + 2:j]))
         return j + 1
     m = re.match(r"[A-Za-z_][A-Za-z0-9_]*|[?$#0-9!]", src[i + 1:])
