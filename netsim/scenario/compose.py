@@ -225,9 +225,13 @@ def _list(v) -> list:
 
 
 def _endpoint(svc: Service, conf: dict, alias_flag: str, ip_flag: str) -> list[str]:
-    argv = [alias_flag, svc.name]
+    """Compose 1.29 gives the service's own aliases first, then the service name
+    (recorded: a db service with ``aliases: [database]`` has Aliases
+    ["database", "db", <short id>])."""
+    argv = []
     for a in conf.get("aliases") or []:
         argv += [alias_flag, str(a)]
+    argv += [alias_flag, svc.name]
     if conf.get("ipv4_address"):
         argv += [ip_flag, str(conf["ipv4_address"])]
     return argv
