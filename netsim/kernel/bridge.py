@@ -93,6 +93,10 @@ class Bridge(Interface):
         why = "broadcast" if group else "FDB miss"
         if self.kernel.hops is not None:
             self.kernel.trace(ingress or self, frame, f"{self.name}: {why}, flood to {len(ports)} ports")
+        if ingress is None or frame.type != ETH_IP:
+            for p in ports:       # nothing for br_netfilter to look at (ARP floods)
+                p.xmit(frame)
+            return
         for p in ports:
             self._out(ingress, p, frame)
 

@@ -71,8 +71,9 @@ class Interface:
             self.stats.tx_dropped += 1
             self.kernel.trace(self, frame, f"{self.name} is down: dropped")
             return
-        self.stats.tx_packets += 1
-        self.stats.tx_bytes += len(frame)
+        stats = self.stats
+        stats.tx_packets += 1
+        stats.tx_bytes += len(frame)
         kernel = self.kernel
         if kernel.hops is not None or kernel.pcap is not None:
             kernel.capture(self, frame)
@@ -86,13 +87,15 @@ class Interface:
         if not self.up:
             self.stats.rx_dropped += 1
             return
-        self.stats.rx_packets += 1
-        self.stats.rx_bytes += len(frame)
+        stats = self.stats
+        stats.rx_packets += 1
+        stats.rx_bytes += len(frame)
         kernel = self.kernel
         if kernel.hops is not None or kernel.pcap is not None:
             kernel.capture(self, frame)
-        if self.master is not None:
-            self.master.port_input(self, frame)
+        master = self.master
+        if master is not None:
+            master.port_input(self, frame)
         elif self.netns is not None:
             self.netns.stack.receive(self, frame)
 
@@ -132,6 +135,24 @@ class VethEnd(Interface):
     @property
     def carrier(self) -> bool:
         return self.up and self.peer is not None and self.peer.up
+
+    def xmit(self, frame) -> None:
+        """As :meth:`Interface.xmit`, with the crossing to the peer inline
+        (every frame of a container crosses two veth ends)."""
+        if not self.up:
+            Interface.xmit(self, frame)
+            return
+        stats = self.stats
+        stats.tx_packets += 1
+        stats.tx_bytes += len(frame)
+        kernel = self.kernel
+        if kernel.hops is not None or kernel.pcap is not None:
+            kernel.capture(self, frame)
+        peer = self.peer
+        if peer is None or not peer.up:
+            stats.tx_dropped += 1
+            return
+        kernel.sched.call_later(VETH_DELAY, peer.deliver, frame)
 
     def _xmit(self, frame) -> None:
         peer = self.peer

@@ -15,13 +15,18 @@ PROTO_ICMP, PROTO_TCP, PROTO_UDP = 1, 6, 17
 
 
 class Ether:
-    __slots__ = ("src", "dst", "type", "payload")
+    """An Ethernet frame.  Its length is counted once, when it is built (a
+    frame crosses several devices, each counting its bytes); the payload is
+    not resized after that (NAT rewrites a copy before it is framed)."""
+
+    __slots__ = ("src", "dst", "type", "payload", "size")
 
     def __init__(self, src: str, dst: str, type: int, payload):
         self.src, self.dst, self.type, self.payload = src, dst, type, payload
+        self.size = 14 + len(payload)
 
     def __len__(self) -> int:
-        return 14 + len(self.payload)
+        return self.size
 
     def summary(self) -> str:
         return f"{self.src} > {self.dst}, {self.payload.summary()}"
