@@ -189,7 +189,9 @@ class IPStack:
         if nf.is_empty():
             return True
         trail: list = []
-        rule = nf.filter.evaluate(chain, pkt, self._ctx(in_iface, out_iface, self._ctstate(pkt)), trail)
+        # conntrack is asked for the state only if a rule matches on it
+        ctx = HookContext(in_iface, out_iface, lambda: self._ctstate(pkt), self.is_local)
+        rule = nf.filter.evaluate(chain, pkt, ctx, trail)
         verdict = rule.target if rule is not None else nf.filter.policy[chain]
         if verdict in ("DROP", "REJECT"):
             where = f" ({trail[-1][1].spec(trail[-1][0])})" if trail else ""

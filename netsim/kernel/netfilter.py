@@ -68,14 +68,23 @@ class Rule:
         return " ".join(out)
 
     def matches(self, pkt, ctx: "HookContext") -> bool:
+        return self.matches_ifaces(ctx.in_iface, ctx.out_iface) and self.matches_packet(pkt, ctx)
+
+    def matches_ifaces(self, in_iface: str | None, out_iface: str | None) -> bool:
+        """The ``-i``/``-o`` matches: known before any packet is looked at."""
+        neg = self.negate
+        if self.in_iface is not None and (in_iface == self.in_iface) == ("in_iface" in neg):
+            return False
+        if self.out_iface is not None and (out_iface == self.out_iface) == ("out_iface" in neg):
+            return False
+        return True
+
+    def matches_packet(self, pkt, ctx: "HookContext") -> bool:
+        """Every match but ``-i``/``-o``."""
         neg = self.negate
         if self.src is not None and _in(pkt.src, self.src) == ("src" in neg):
             return False
         if self.dst is not None and _in(pkt.dst, self.dst) == ("dst" in neg):
-            return False
-        if self.in_iface is not None and (ctx.in_iface == self.in_iface) == ("in_iface" in neg):
-            return False
-        if self.out_iface is not None and (ctx.out_iface == self.out_iface) == ("out_iface" in neg):
             return False
         if self.proto and PROTO_NAMES.get(pkt.proto) != self.proto:
             return False
@@ -96,18 +105,96 @@ def _in(addr: str, net: str) -> bool:
     return in_prefix(addr, net)
 
 
-@dataclass
 class HookContext:
-    in_iface: str | None
-    out_iface: str | None
-    ctstate: str
-    is_local: object
+    """What a hook knows besides the packet.  ``ctstate`` may be given as a
+    function: conntrack is then asked only if a rule matches on the state."""
+
+    __slots__ = ("in_iface", "out_iface", "_ctstate", "is_local")
+
+    def __init__(self, in_iface: str | None, out_iface: str | None, ctstate, is_local) -> None:
+        self.in_iface, self.out_iface, self._ctstate, self.is_local = \
+            in_iface, out_iface, ctstate, is_local
+
+    @property
+    def ctstate(self) -> str:
+        state = self._ctstate
+        if not isinstance(state, str):
+            state = self._ctstate = state()
+        return state
+
+
+class _Rules(list):
+    """A chain's rule list; any change bumps its table's generation, so that
+    the table's compiled walks (:meth:`Table.evaluate`) are rebuilt."""
+
+    __slots__ = ("table",)
+
+    def __init__(self, table: "Table", rules=()) -> None:
+        super().__init__(rules)
+        self.table = table
+
+
+def _bumping(name):
+    method = getattr(list, name)
+
+    def changed(self, *args):
+        result = method(self, *args)
+        self.table.generation += 1
+        return result
+    changed.__name__ = name
+    return changed
+
+
+for _name in ("append", "insert", "remove", "extend", "clear", "pop", "sort", "reverse",
+              "__setitem__", "__delitem__", "__iadd__", "__imul__"):
+    setattr(_Rules, _name, _bumping(_name))
+
+
+class _Chains(dict):
+    """A table's chains by name; a rule list stored here becomes a
+    :class:`_Rules` of the table, and adding or removing a chain bumps the
+    table's generation."""
+
+    def __init__(self, table: "Table", chains: dict) -> None:
+        super().__init__()
+        self.table = table
+        for name, rules in chains.items():
+            self[name] = rules
+
+    def __setitem__(self, name, rules) -> None:
+        super().__setitem__(name, _Rules(self.table, rules))
+        self.table.generation += 1
+
+    def setdefault(self, name, rules=None):
+        if name not in self:
+            self[name] = rules or []
+        return self[name]
+
+    def __delitem__(self, name) -> None:
+        super().__delitem__(name)
+        self.table.generation += 1
+
+    def pop(self, name, *default):
+        result = super().pop(name, *default)
+        self.table.generation += 1
+        return result
+
+    def clear(self) -> None:
+        super().clear()
+        self.table.generation += 1
+
+    def update(self, *args, **kwargs) -> None:
+        for name, rules in dict(*args, **kwargs).items():
+            self[name] = rules
 
 
 class Table:
     def __init__(self, name: str):
         self.name = name
-        self.chains: dict[str, list[Rule]] = {c: [] for c in BUILTIN[name]}
+        self.generation = 0        # bumped by any change of a chain (see _Chains)
+        self._walks: dict = {}
+        self._walks_generation = -1
+        self.chains: dict[str, list[Rule]] = _Chains(self, {c: [] for c in BUILTIN[name]})
         self.policy: dict[str, str] = {c: "ACCEPT" for c in BUILTIN[name]}
 
     def new_chain(self, chain: str) -> None:
@@ -127,15 +214,19 @@ class Table:
         return rule in self.chains.get(chain, [])
 
     def evaluate(self, chain: str, pkt, ctx: HookContext, trail: list) -> Rule | None:
-        """Walk ``chain``; returns the terminating rule, or None for the policy."""
-        for rule in self.chains.get(chain, ()):
-            if not rule.matches(pkt, ctx):
+        """Walk ``chain``; returns the terminating rule, or None for the policy.
+
+        The walk visits, in order, only the rules whose ``-i``/``-o`` match the
+        hook's interfaces: that list is compiled once per (chain, in, out) and
+        recompiled after any change to the table."""
+        for rule, jump in self.walk(chain, ctx.in_iface, ctx.out_iface):
+            if not rule.matches_packet(pkt, ctx):
                 continue
             rule.pkts += 1
             rule.bytes += len(pkt)
             if rule.target == "RETURN":
                 return None
-            if rule.target in self.chains:
+            if jump:
                 found = self.evaluate(rule.target, pkt, ctx, trail)
                 if found is not None:
                     return found
@@ -143,6 +234,27 @@ class Table:
             trail.append((chain, rule))
             return rule
         return None
+
+    def walk(self, chain: str, in_iface: str | None, out_iface: str | None) -> list:
+        """[(rule, jumps to a user chain)] of ``chain``'s rules that can match
+        a packet from ``in_iface`` to ``out_iface``."""
+        walks = self._walks
+        if self._walks_generation != self.generation:
+            walks.clear()
+            self._walks_generation = self.generation
+        key = (chain, in_iface, out_iface)
+        found = walks.get(key)
+        if found is None:
+            chains = self.chains
+            found = walks[key] = [(r, r.target in chains) for r in chains.get(chain, ())
+                                  if r.matches_ifaces(in_iface, out_iface)]
+        return found
+
+    def is_empty(self) -> bool:
+        for rules in self.chains.values():
+            if rules:
+                return False
+        return True
 
     def save(self) -> list[str]:
         """``iptables -t TABLE -S``."""
@@ -235,8 +347,10 @@ class Netfilter:
         return self.tables["nat"]
 
     def is_empty(self) -> bool:
-        for t in self.tables.values():
-            for rules in t.chains.values():
-                if rules:
-                    return False
-        return True
+        """No rule in any table (then no hook has anything to do), remembered
+        until a table changes."""
+        key = tuple(t.generation for t in self.tables.values())
+        cached = self.__dict__.get("_empty")
+        if cached is None or cached[0] != key:
+            cached = self._empty = (key, all(t.is_empty() for t in self.tables.values()))
+        return cached[1]
