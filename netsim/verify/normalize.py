@@ -254,9 +254,11 @@ class CaseNormalizer:
 def sort_random_order(s: str, command: str) -> str:
     """Put in a fixed order what the engine orders by random ids or by a race.
 
+    * ``docker port C`` lists the ports of a Go map in iteration order;
     * Go encodes maps sorted by key: ``network inspect``'s ``Containers`` and
       ``{{range .Containers}}`` follow the (random) container ids;
-    * busybox ``nslookup`` prints the A and AAAA answer blocks in arrival order.
+    * busybox ``nslookup`` prints the A and AAAA answer blocks in arrival order,
+      and the embedded DNS shuffles the addresses of one name.
     """
     if re.match(r"^\S*docker network inspect\b", command):
         if "range .Containers" in command:
@@ -265,11 +267,28 @@ def sort_random_order(s: str, command: str) -> str:
                 return " ".join(sorted(lines[0].split(" "))) + "\n"
             return "\n".join(sorted(lines[:-1]) + lines[-1:])
         s = _sort_containers_map(s)
+    if re.match(r"^\S*docker (container )?port \S+$", command) and s:
+        # docker/cli runPort ranges over the NetworkSettings.Ports map: keep each
+        # port's bindings in order, put the ports in a fixed order
+        lines = s.splitlines(keepends=True)
+        s = "".join(sorted(lines, key=lambda l: l.split(" -> ")[0]))
     if "Non-authoritative answer:" in s:
         blocks = s.split("\n\n")
-        body = [b for b in blocks[1:] if b]
+        body = [_sort_answers(b) for b in blocks[1:] if b]
         s = "\n\n".join([blocks[0]] + sorted(body) + [""] * (len(blocks) - 1 - len(body)))
     return s
+
+
+def _sort_answers(block: str) -> str:
+    """The embedded DNS shuffles the addresses of a name with several holders
+    (libnetwork ``shuffleAddr``): sort the ``Name:``/``Address:`` pairs of a block."""
+    lines = block.split("\n")
+    if len(lines) < 4 or not all(l.startswith(("Name:", "Address:")) for l in lines[1:] if l):
+        return block
+    pairs = re.findall(r"Name:[^\n]*\nAddress:[^\n]*", "\n".join(lines[1:]))
+    if 2 * len(pairs) != len([l for l in lines[1:] if l]):
+        return block
+    return "\n".join([lines[0]] + sorted(pairs) + ([""] if block.endswith("\n") else []))
 
 
 def _sort_containers_map(s: str) -> str:

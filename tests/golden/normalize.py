@@ -17,6 +17,7 @@ import re
 
 from netsim.daemon.names import LEFT as _NETSIM_LEFT
 from netsim.verify.normalize import host_device_macs
+from netsim.verify.normalize import sort_random_order as _sort_random_order
 
 # Adjectives of moby's namesgenerator that can start a generated name; netsim's
 # list is a subset of moby's.  A user-given name never starts with one in the cases.
@@ -40,7 +41,6 @@ _ADJECTIVES = set(_NETSIM_LEFT) | {
 _HEX64 = re.compile(r"(?<![0-9a-f])(?<!sha256:)[0-9a-f]{64}(?![0-9a-f])")
 _HEX12 = re.compile(r"(?<![0-9a-zA-Z])[0-9a-f]{12}(?![0-9a-zA-Z])")
 _LAYER = re.compile(r"/overlay2/[0-9a-f]{64}")
-_CONTAINERS_ENTRY = re.compile(r'\n( +)"[0-9a-f]{64}": \{\n.*?\n\1\}', re.S)
 _VETH = re.compile(r"\bveth[0-9a-f]{7}\b")
 _GEN_NAME = re.compile(r"\b([a-z]+)_([a-z]+)\b")
 
@@ -127,59 +127,6 @@ class CaseNormalizer:
             s = _AGE.sub("<AGE>", s)
             s = re.sub(r" {2,}", "  ", s)
         return s
-
-
-def _sort_random_order(s: str, command: str) -> str:
-    """Put in a fixed order what the engine orders by random ids or by a race.
-
-    * ``docker port C`` lists the ports of a Go map in iteration order;
-    * Go encodes maps sorted by key: ``network inspect``'s ``Containers`` and
-      ``{{range .Containers}}`` follow the (random) container ids;
-    * busybox ``nslookup`` prints the A and AAAA answer blocks in arrival order,
-      and the embedded DNS shuffles the addresses of one name.
-    """
-    if command.startswith("docker network inspect"):
-        if "range .Containers" in command:
-            lines = s.split("\n")
-            if len(lines) == 2:        # one line: sort its words
-                return " ".join(sorted(lines[0].split(" "))) + "\n"
-            return "\n".join(sorted(lines[:-1]) + lines[-1:])
-        s = _sort_containers_map(s)
-    if re.match(r"docker (container )?port \S+$", command) and s:
-        # docker/cli runPort ranges over the NetworkSettings.Ports map: keep each
-        # port's bindings in order, put the ports in a fixed order
-        lines = s.splitlines(keepends=True)
-        s = "".join(sorted(lines, key=lambda l: l.split(" -> ")[0]))
-    if "Non-authoritative answer:" in s:
-        blocks = s.split("\n\n")
-        body = [_sort_answers(b) for b in blocks[1:] if b]
-        s = "\n\n".join([blocks[0]] + sorted(body) + [""] * (len(blocks) - 1 - len(body)))
-    return s
-
-
-def _sort_answers(block: str) -> str:
-    """The embedded DNS shuffles the addresses of a name with several holders
-    (libnetwork ``shuffleAddr``): sort the ``Name:``/``Address:`` pairs of a block."""
-    lines = block.split("\n")
-    if len(lines) < 4 or not all(l.startswith(("Name:", "Address:")) for l in lines[1:] if l):
-        return block
-    pairs = re.findall(r"Name:[^\n]*\nAddress:[^\n]*", "\n".join(lines[1:]))
-    if 2 * len(pairs) != len([l for l in lines[1:] if l]):
-        return block
-    return "\n".join([lines[0]] + sorted(pairs) + ([""] if block.endswith("\n") else []))
-
-
-def _sort_containers_map(s: str) -> str:
-    out, pos = [], 0
-    for m in re.finditer(r'^( *)"Containers": \{(.*?)\n\1\}', s, re.S | re.M):
-        entries = [e.group(0) for e in _CONTAINERS_ENTRY.finditer(m.group(2))]
-        if not entries:
-            continue
-        body = ",".join(sorted(entries, key=lambda e: re.search(r'"Name": "([^"]*)"', e).group(1)))
-        out.append(s[pos:m.start(2)] + body)
-        pos = m.end(2)
-    out.append(s[pos:])
-    return "".join(out)
 
 
 def _docker_top(s: str, command: str) -> str:

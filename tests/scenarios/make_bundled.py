@@ -109,7 +109,7 @@ each other by IP, but not by name: the default bridge has no embedded DNS.""", [
             "IPv4 bytes (ping_default_bridge step 6, DOCKER-FACTS)",
             exit_code=0, stdout="172.17.0.3 172.17.0.1 16 02:42:ac:11:00:03\n"),
     rec("seed_xue_network", 4),
-    derived("ip addr show docker0", "docker0's address on the reference host (host.json ip_4_o_addr)",
+    derived("ip -4 addr show docker0", "docker0's address on the reference host (host.json ip_4_o_addr)",
             note="on the host: docker0 is the bridge and the containers' gateway",
             exit_code=0, stdout_contains="inet 172.17.0.1/16 brd 172.17.255.255 scope global docker0"),
 ], ["bridge", "basics"])
