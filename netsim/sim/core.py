@@ -19,6 +19,7 @@ from itertools import count
 from typing import Any, Callable, Generator, Iterable
 
 _PENDING = object()
+_push, _pop = heapq.heappush, heapq.heappop
 
 
 class Event:
@@ -126,13 +127,13 @@ class Scheduler:
         self.events_run = 0
 
     def call_at(self, when: float, fn: Callable, *args: Any) -> None:
-        heapq.heappush(self._queue, (when, next(self._seq), fn, args))
+        _push(self._queue, (when, next(self._seq), fn, args))
 
     def call_later(self, delay: float, fn: Callable, *args: Any) -> None:
-        heapq.heappush(self._queue, (self.now + delay, next(self._seq), fn, args))
+        _push(self._queue, (self.now + delay, next(self._seq), fn, args))
 
     def call_soon(self, fn: Callable, *args: Any) -> None:
-        heapq.heappush(self._queue, (self.now, next(self._seq), fn, args))
+        _push(self._queue, (self.now, next(self._seq), fn, args))
 
     def event(self) -> Event:
         return Event(self)
@@ -150,22 +151,27 @@ class Scheduler:
         that never ends (``nc -l``) cannot hang the simulator.
         """
         queue = self._queue
-        pop = heapq.heappop
+        pop = _pop
         stop_time = until if isinstance(until, (int, float)) else limit
         stop_event = until if isinstance(until, Event) else None
-        while queue:
-            if stop_event is not None and stop_event.triggered:
-                return
-            when = queue[0][0]
-            if stop_time is not None and when > stop_time:
-                self.now = stop_time
-                return
-            when, _, fn, args = pop(queue)
-            self.now = when
-            self.events_run += 1
-            fn(*args)
-        if stop_time is not None and stop_event is None:
-            self.now = max(self.now, stop_time)
+        if stop_time is None:
+            stop_time = float("inf")
+        ran = 0
+        try:
+            while queue:
+                if stop_event is not None and stop_event.value is not _PENDING:
+                    return
+                if queue[0][0] > stop_time:
+                    self.now = stop_time
+                    return
+                when, _, fn, args = pop(queue)
+                self.now = when
+                ran += 1
+                fn(*args)
+            if stop_time != float("inf") and stop_event is None:
+                self.now = max(self.now, stop_time)
+        finally:
+            self.events_run += ran
 
     def peek(self) -> float | None:
         return self._queue[0][0] if self._queue else None
