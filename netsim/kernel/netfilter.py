@@ -346,11 +346,17 @@ class Netfilter:
     def nat(self) -> Table:
         return self.tables["nat"]
 
+    _empty_key = -1          # the tables' generations summed when _empty was found
+    _empty = True
+
     def is_empty(self) -> bool:
         """No rule in any table (then no hook has anything to do), remembered
-        until a table changes."""
-        key = tuple(t.generation for t in self.tables.values())
-        cached = self.__dict__.get("_empty")
-        if cached is None or cached[0] != key:
-            cached = self._empty = (key, all(t.is_empty() for t in self.tables.values()))
-        return cached[1]
+        until a table changes (generations only grow: their sum identifies
+        the tables' state)."""
+        key = 0
+        for t in self.tables.values():
+            key += t.generation
+        if key != self._empty_key:
+            self._empty = all(t.is_empty() for t in self.tables.values())
+            self._empty_key = key
+        return self._empty
