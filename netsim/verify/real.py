@@ -62,6 +62,8 @@ class RealEngine:
         self.env["PATH"] = self._shim + os.pathsep + self.env.get("PATH", "")
         self._initial_containers: set[str] = set()
         self._initial_networks: set[str] = set()
+        self._initial_volumes: set[str] = set()
+        self._initial_images: set[str] = set()
 
     # -- running -----------------------------------------------------------
     def _docker(self, *args: str) -> subprocess.CompletedProcess:
@@ -138,6 +140,15 @@ class RealEngine:
         rows = sorted((int(a), b) for a, b in (line.split() for line in q.stdout.splitlines() if line))
         return [b for _, b in rows]
 
+    def volumes(self) -> list[str]:
+        """Names of all volumes (``docker volume ls -q``)."""
+        return self._docker("volume", "ls", "-q").stdout.split()
+
+    def images(self) -> list[str]:
+        """Ids of all images, intermediate ones too, newest first (``docker images -aq``)."""
+        p = self._docker("images", "-aq", "--no-trunc")
+        return list(dict.fromkeys(p.stdout.split()))
+
     # -- state -----------------------------------------------------------------
     def preflight(self, force: bool = False) -> None:
         """Refuse an engine that already holds containers or user networks: addresses
@@ -157,10 +168,13 @@ class RealEngine:
                 "exists now is left alone)")
         self._initial_containers = set(containers)
         self._initial_networks = set(networks)
+        self._initial_volumes = set(self.volumes())
+        self._initial_images = set(self.images())
 
     def cleanup(self) -> list[str]:
         """Remove what the scenario created: containers (``rm -f``), then networks
-        (``rm``), newest first.  Returns the messages of removals that failed."""
+        (``rm``), volumes (``volume rm``) and images (``rmi -f``), newest first.
+        Returns the messages of removals that failed."""
         problems = []
         for cid in self.containers():                       # newest first
             if cid not in self._initial_containers:
@@ -171,6 +185,16 @@ class RealEngine:
             if nid not in self._initial_networks:
                 p = self._docker("network", "rm", nid)
                 if p.returncode != 0:
+                    problems.append(p.stderr.strip())
+        for name in self.volumes():                          # no container uses them any more
+            if name not in self._initial_volumes:
+                p = self._docker("volume", "rm", name)
+                if p.returncode != 0:
+                    problems.append(p.stderr.strip())
+        for iid in self.images():                            # newest first
+            if iid not in self._initial_images:
+                p = self._docker("rmi", "-f", iid)
+                if p.returncode != 0 and "No such image" not in p.stderr:
                     problems.append(p.stderr.strip())
         return problems
 

@@ -2,7 +2,8 @@
 
 ``install(tmp_path, golden, ...)`` writes an executable ``docker`` that
 answers the queries ``netsim verify`` makes about the engine (info, version,
-ps -aq, network ls/inspect, rm -f, network rm) from a JSON state file, and
+ps -aq, network ls/inspect, rm -f, network rm, volume ls/rm, images -aq,
+rmi -f) from a JSON state file, and
 answers every scenario line with the recorded step whose argv is the same.
 Containers and networks printed by a successful run/create/network create are
 added to the state, so cleanup can be checked; every call is logged.
@@ -40,6 +41,14 @@ elif args[:2] == ["rm", "-f"] and args[2] in st["containers"]:
     st["containers"].remove(args[2]); out = args[2] + "\n"
 elif args[:2] == ["network", "rm"] and args[2] in st["networks"]:
     st["networks"].remove(args[2]); out = args[2] + "\n"
+elif args == ["volume", "ls", "-q"]:
+    out = "".join(v + "\n" for v in sorted(st["volumes"]))
+elif args == ["images", "-aq", "--no-trunc"]:
+    out = "".join(i + "\n" for i in reversed(st["images"]))
+elif args[:2] == ["volume", "rm"] and args[2] in st["volumes"]:
+    st["volumes"].remove(args[2]); out = args[2] + "\n"
+elif args[:2] == ["rmi", "-f"] and args[2] in st["images"]:
+    st["images"].remove(args[2]); out = "Deleted: " + args[2] + "\n"
 else:
     with open(st["golden"]) as f:
         steps = json.load(f)["steps"]
@@ -67,11 +76,13 @@ sys.stdout.write(out); sys.stderr.write(err); sys.exit(rc)
 
 
 class FakeDocker:
-    def __init__(self, folder: Path, golden: Path, containers=(), networks=(), down=False):
+    def __init__(self, folder: Path, golden: Path, containers=(), networks=(), down=False,
+                 volumes=(), images=()):
         self.state = folder / "fake-docker-state.json"
         self.path = folder / "docker"
         self.state.write_text(json.dumps({"golden": str(golden), "containers": list(containers),
                                           "networks": list(networks), "used": [], "log": [], "names": {},
+                                          "volumes": list(volumes), "images": list(images),
                                           "down": down}))
         self.path.write_text(SCRIPT.format(python=sys.executable, state=str(self.state)))
         self.path.chmod(self.path.stat().st_mode | stat.S_IXUSR)

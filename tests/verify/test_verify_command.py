@@ -171,3 +171,23 @@ def test_record_writes_a_golden_file(tmp_path, runner):
                                                         "addr_order_user_network")
     assert doc["steps"] == RECORDED
     assert docker.read()["containers"] == [] and docker.read()["networks"] == []
+
+
+def test_cleanup_removes_the_volumes_and_images_the_scenario_created(tmp_path):
+    """The engine's ``stop`` keeps volumes and images: verify removes the new ones
+    (images newest first, after the containers), never what existed before."""
+    from netsim.verify.real import RealEngine
+    docker = FakeDocker(tmp_path, ORDER, volumes=["old"], images=["sha256:" + "a" * 64])
+    real = RealEngine(str(docker.path))
+    real.preflight()
+    st = docker.read()
+    st["volumes"] += ["mv", "0" * 64]
+    st["images"] += ["sha256:" + "b" * 64, "sha256:" + "c" * 64]
+    docker.state.write_text(json.dumps(st))
+    assert real.cleanup() == []
+    real.close()
+    st = docker.read()
+    assert st["volumes"] == ["old"] and st["images"] == ["sha256:" + "a" * 64]
+    removals = [a for a in st["log"] if a[:2] in (["volume", "rm"], ["rmi", "-f"])]
+    assert removals == [["volume", "rm", "0" * 64], ["volume", "rm", "mv"],
+                        ["rmi", "-f", "sha256:" + "c" * 64], ["rmi", "-f", "sha256:" + "b" * 64]]
