@@ -43,15 +43,25 @@ class Interface:
         self.promisc = False
         self._addr_key = None
         self._addr_texts = frozenset()
+        self._addr_ints = frozenset()
 
-    def has_address(self, text: str) -> bool:
-        """Whether ``text`` is one of this device's addresses (cached texts)."""
+    def _addresses(self) -> None:
         addrs = self.addrs
         key = (id(addrs), len(addrs))
         if self._addr_key != key:
             self._addr_key = key
             self._addr_texts = frozenset(str(a.ip) for a in addrs)
+            self._addr_ints = frozenset(int(a.ip) for a in addrs)
+
+    def has_address(self, text: str) -> bool:
+        """Whether ``text`` is one of this device's addresses (cached texts)."""
+        self._addresses()
         return text in self._addr_texts
+
+    def address_ints(self) -> frozenset:
+        """This device's addresses as 32-bit ints (cached like the texts)."""
+        self._addresses()
+        return self._addr_ints
 
     def __repr__(self) -> str:
         ns = self.netns.name if self.netns else "-"

@@ -36,9 +36,8 @@ class IPStack:
                 continue
             if dev.kind == "loopback" and a >> 24 == 127:
                 return True
-            for x in dev.addrs:
-                if _ifaddr(x)[0] == a:
-                    return True
+            if a in dev.address_ints():
+                return True
         return False
 
     def source_for(self, dev, dst: str) -> str:
@@ -189,10 +188,13 @@ class IPStack:
         if nf.is_empty():
             return True
         trail: list = []
-        # conntrack is asked for the state only if a rule matches on it
-        ctx = HookContext(in_iface, out_iface, lambda: self._ctstate(pkt), self.is_local)
-        rule = nf.filter.evaluate(chain, pkt, ctx, trail)
-        verdict = rule.target if rule is not None else nf.filter.policy[chain]
+        table = nf.filter
+        rule = None
+        if table.walk(chain, in_iface, out_iface):
+            # conntrack is asked for the state only if a rule matches on it
+            ctx = HookContext(in_iface, out_iface, lambda: self._ctstate(pkt), self.is_local)
+            rule = table.evaluate(chain, pkt, ctx, trail)
+        verdict = rule.target if rule is not None else table.policy[chain]
         if verdict in ("DROP", "REJECT"):
             where = f" ({trail[-1][1].spec(trail[-1][0])})" if trail else ""
             self.kernel.trace(None, pkt, f"{self.netns.name}: iptables {chain} {verdict}{where}",
