@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+from functools import lru_cache
 
 from ...kernel.socket import SocketError
 
@@ -21,10 +22,9 @@ class UsageError(Exception):
     """Bad options: the applet prints busybox's usage text and exits 1."""
 
 
-def getopt(proc, spec: str, argv: list[str], permute: bool = True):
-    """busybox ``getopt32``: ``spec`` like ``"c:W:q"``; ``+`` after ``:``
-    is accepted and ignored.  Returns ``(opts, operands)`` where ``opts``
-    maps a letter to its last argument, or to a count for flags."""
+@lru_cache(maxsize=None)
+def _option_table(spec: str) -> dict[str, bool]:
+    """{letter: takes an argument} for a getopt32 spec (read-only, shared)."""
     takes = {}
     i = 0
     while i < len(spec):
@@ -35,6 +35,14 @@ def getopt(proc, spec: str, argv: list[str], permute: bool = True):
             arg = arg or spec[i] == ":"
             i += 1
         takes[c] = arg
+    return takes
+
+
+def getopt(proc, spec: str, argv: list[str], permute: bool = True):
+    """busybox ``getopt32``: ``spec`` like ``"c:W:q"``; ``+`` after ``:``
+    is accepted and ignored.  Returns ``(opts, operands)`` where ``opts``
+    maps a letter to its last argument, or to a count for flags."""
+    takes = _option_table(spec)
     opts: dict[str, object] = {}
     operands: list[str] = []
     args = list(argv)
