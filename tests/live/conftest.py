@@ -65,10 +65,30 @@ def uses_reference_engine() -> bool:
 def fresh_engine():
     """A freshly started engine when DOCKER_HOST is the reference engine: the daemon
     remembers the last address pool it handed out, even after its networks are
-    removed, so every scenario starts from a fresh engine (as recordings do)."""
+    removed, so every scenario starts from a fresh engine (as recordings do).
+    ``stop`` keeps volumes and images: what an earlier run left is removed, so
+    the engine holds busybox only, as when the recordings were made."""
     if uses_reference_engine():
         subprocess.run([str(REFERENCE / "stop")], capture_output=True)
         p = subprocess.run([str(REFERENCE / "start")], capture_output=True, text=True)
         if p.returncode != 0:
             pytest.fail(f"the reference engine did not restart: {p.stderr.strip()}")
+        remove_leftovers(docker_cli())
     yield docker_cli()
+
+
+def remove_leftovers(docker: str) -> None:
+    """Remove every volume and every image but busybox (newest first)."""
+    def run(*args):
+        return subprocess.run([docker, *args], capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    volumes = run("volume", "ls", "-q").stdout.split()
+    if volumes:
+        run("volume", "rm", "-f", *volumes)
+    keep = set(run("images", "-q", "--no-trunc", "busybox").stdout.split())
+    for image in dict.fromkeys(run("images", "-aq", "--no-trunc").stdout.split()):
+        if image not in keep:
+            run("rmi", "-f", image)
+    left = run("volume", "ls", "-q").stdout.split() + \
+        [i for i in run("images", "-aq", "--no-trunc").stdout.split() if i not in keep]
+    if left:
+        pytest.fail(f"the reference engine still holds volumes or images after cleanup: {left}")
