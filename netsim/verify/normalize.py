@@ -25,6 +25,10 @@ ages                        ``<AGE>`` (``Up 3 seconds``, ``2 minutes ago``); a t
                             with an age has its runs of spaces collapsed, as the
                             age changes table column widths
 ping round-trip times       ``time=<RTT> ms``, ``min/avg/max = <RTT> ms``
+image ids printed by       ``sha256:<ID3>`` (content-addressed: the config
+``docker commit``           holds the commit's time; the number is shared with
+                            the 12-hex short id); other ``sha256:`` ids such
+                            as busybox's stay literal
 ifconfig counters           ``RX packets:<N>``, ``RX bytes:<N>``
 embedded DNS's random port  ``127.0.0.11:<PORT>``
 data/exec roots             ``<DATA_ROOT>``, ``<EXEC_ROOT>``
@@ -39,7 +43,8 @@ host-side device MACs       ``link/ether <MAC>`` and ``fe80::<EUI64>`` of
 Orders that depend on random ids or races are made canonical: Go sorts maps by
 key, so ``network inspect``'s ``Containers`` (keyed by container id) is sorted
 by container name; busybox ``nslookup``'s answer blocks (A and AAAA race) are
-sorted.
+sorted; ``docker diff`` lists the upper directory in readdir order, so its
+lines are sorted by path.
 """
 from __future__ import annotations
 
@@ -77,6 +82,8 @@ _HEX12 = re.compile(r"(?<![0-9a-zA-Z])(?<!sha256:)[0-9a-f]{12}(?![0-9a-zA-Z])")
 _LAYER = re.compile(r"/overlay2/[0-9a-f]{64}")
 _CONTAINERS_ENTRY = re.compile(r'\n( +)"[0-9a-f]{64}": \{\n.*?\n\1\}', re.S)
 _VETH = re.compile(r"\bveth[0-9a-f]{7}\b")
+_COMMIT_COMMAND = re.compile(r"^\S*docker (?:container )?commit\b")
+_IMAGE_ID = re.compile(r"\bsha256:([0-9a-f]{64})\b")
 _GEN_NAME = re.compile(r"(?<![\w.-])([a-z]+)_([a-z]+)\d?(?![\w.-])")
 _TIMESTAMP = re.compile(
     r"(?<!0001-01-01T)\b(?!0001-01-01)\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?"
@@ -194,6 +201,8 @@ class CaseNormalizer:
         s = _LAYER.sub("/overlay2/<LAYER>", s)
         s = sort_random_order(s, command)
         # identities, in order of appearance
+        if _COMMIT_COMMAND.match(command):
+            s = _IMAGE_ID.sub(lambda m: f"sha256:<ID{self._number(self.ids, m.group(1)[:12])}>", s)
         s = _HEX64.sub(self._long, s)
         s = _HEX12.sub(self._short, s)
         s = _VETH.sub(self._veth, s)
@@ -258,8 +267,13 @@ def sort_random_order(s: str, command: str) -> str:
     * Go encodes maps sorted by key: ``network inspect``'s ``Containers`` and
       ``{{range .Containers}}`` follow the (random) container ids;
     * busybox ``nslookup`` prints the A and AAAA answer blocks in arrival order,
-      and the embedded DNS shuffles the addresses of one name.
+      and the embedded DNS shuffles the addresses of one name;
+    * ``docker diff`` walks the container's upper directory in readdir order
+      (overlayfs on the host's filesystem: it varies from run to run).
     """
+    if re.match(r"^\S*docker (?:container )?diff\b", command) and s:
+        lines = s.splitlines(keepends=True)
+        s = "".join(sorted(lines, key=lambda l: (l[2:].rstrip("\n"), l)))
     if re.match(r"^\S*docker network inspect\b", command):
         if "range .Containers" in command:
             lines = s.split("\n")

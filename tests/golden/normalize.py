@@ -42,6 +42,9 @@ _HEX64 = re.compile(r"(?<![0-9a-f])(?<!sha256:)[0-9a-f]{64}(?![0-9a-f])")
 _HEX12 = re.compile(r"(?<![0-9a-zA-Z])[0-9a-f]{12}(?![0-9a-zA-Z])")
 _LAYER = re.compile(r"/overlay2/[0-9a-f]{64}")
 _VETH = re.compile(r"\bveth[0-9a-f]{7}\b")
+# docker commit prints a content-addressed image id (its config holds the time)
+_COMMIT_COMMAND = re.compile(r"^docker (?:container )?commit\b")
+_IMAGE_ID = re.compile(r"\bsha256:([0-9a-f]{64})\b")
 _GEN_NAME = re.compile(r"\b([a-z]+)_([a-z]+)\b")
 
 _TIMESTAMP = re.compile(
@@ -103,6 +106,8 @@ class CaseNormalizer:
         s = _LAYER.sub("/overlay2/<LAYER>", s)
         s = _sort_random_order(s, command)
         # identities, in order of appearance in this text
+        if _COMMIT_COMMAND.match(command):
+            s = _IMAGE_ID.sub(lambda m: f"sha256:<ID{self._id_number(m.group(1)[:12])}>", s)
         s = _HEX64.sub(self._long, s)
         s = _HEX12.sub(self._short, s)
         s = _VETH.sub(self._veth, s)

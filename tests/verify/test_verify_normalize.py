@@ -160,3 +160,26 @@ def test_docker_top_with_ps_options_numbers_host_pids():
     assert n.text(out, "docker top p1 -o pid,ppid,args") == (
         "PID  PPID  COMMAND\n<PID1>  <PID2>  sleep 3600\n<PID3>  <PID1>  sleep 100\n")
     assert n.text("PID   COMMAND\n    1 sleep\n   32 ps\n") == "PID   COMMAND\n    1 sleep\n <PID4> ps\n"
+
+
+def test_docker_diff_lines_are_sorted_by_path_and_commit_ids_numbered():
+    """``docker diff`` follows the upper dir's readdir order; ``docker commit``
+    prints a content-addressed id holding the commit time.  busybox's id stays."""
+    from netsim.verify.normalize import normalize_case
+    run1 = [{"command": "docker diff c1", "stdout": "C /tmp\nA /tmp/a.txt\nC /etc\nD /etc/passwd\n",
+             "stderr": "", "exit_code": 0},
+            {"command": "docker commit c1 snap", "stdout": "sha256:" + "7" * 64 + "\n", "stderr": "",
+             "exit_code": 0},
+            {"command": "docker images -q", "stdout": "7" * 12 + "\n", "stderr": "", "exit_code": 0},
+            {"command": "docker image inspect -f '{{.Id}}' busybox", "stdout": "sha256:" + "a" * 64 + "\n",
+             "stderr": "", "exit_code": 0}]
+    run2 = [dict(s) for s in run1]
+    run2[0]["stdout"] = "C /etc\nD /etc/passwd\nC /tmp\nA /tmp/a.txt\n"
+    run2[1]["stdout"] = "sha256:" + "8" * 64 + "\n"
+    run2[2]["stdout"] = "8" * 12 + "\n"
+    got1, got2 = normalize_case(run1), normalize_case(run2)
+    assert got1 == got2
+    assert [s["stdout"] for s in got1] == ["C /etc\nD /etc/passwd\nC /tmp\nA /tmp/a.txt\n",
+                                           "sha256:<ID1>\n", "<id1>\n", "sha256:" + "a" * 64 + "\n"]
+    run2[3]["stdout"] = "sha256:" + "b" * 64 + "\n"
+    assert normalize_case(run2)[3] != got1[3]
