@@ -6,6 +6,7 @@ Lines that do not start with ``docker`` run as programs on the host itself
 """
 from __future__ import annotations
 
+import re
 import shlex
 from dataclasses import dataclass, field
 
@@ -15,6 +16,19 @@ from .sim import Scheduler
 
 HOST_COMMAND_LIMIT = 3600.0
 COMMAND_GAP = 0.05     # simulated seconds between two commands typed by a user
+
+
+_WORD = re.compile(r"(?:[^ \t\r\n']+|'[^']*')+")
+
+
+def split_line(line: str) -> list[str]:
+    """``shlex.split(line, comments=False)``: the words of a command line.
+    A line with neither double quotes nor backslashes, and its single quotes
+    paired, is split by one regular expression (single-quoted text is
+    literal); shlex's character-by-character reader does the others."""
+    if '"' in line or "\\" in line or line.count("'") % 2:
+        return shlex.split(line, comments=False)
+    return [w.replace("'", "") for w in _WORD.findall(line)]
 
 
 @dataclass
@@ -74,7 +88,7 @@ class Engine:
         start = self.sched.now
         hops_before = len(self.kernel.hops) if self.kernel.hops is not None else 0
         try:
-            argv = shlex.split(line, comments=False)
+            argv = split_line(line)
         except ValueError as err:
             res = Result(line, "", f"netsim: cannot parse command line: {err}\n", 2)
         else:
