@@ -1,7 +1,8 @@
 """The image catalogue: what matters of each image for networking.
 
 netsim treats these images as already pulled.  ``busybox`` is the reference
-engine's image (busybox 1.35, every applet in /bin, no Env, no Cmd but ``sh``);
+engine's image (busybox 1.35, every applet in /bin, no Env, no Cmd: imported
+with ``docker import``, so a container needs a command);
 the others carry their exposed ports, default command and environment so that
 ``-P``, ``--link`` variables, ``docker ps`` and ``docker inspect`` look as they
 do with the real images, and the programs their filesystem holds (``tools``).
@@ -151,7 +152,7 @@ _DEBIAN_JDK = BASE_TOOLS + ("curl", "wget", "ps")       # buildpack-deps:buster-
 CATALOGUE = {
     # the reference engine's image (tests/golden/host.json "busybox_image")
     "busybox": Image("busybox", "sha256:726b2f04118223c743bc4423c7d591be54089995fccc9e0ab79fca03429f0136",
-                     cmd=("sh",), size=1_984_162),
+                     cmd=(), size=1_984_162),
     "alpine": Image("alpine", "sha256:" + "a1" * 32, cmd=("/bin/sh",), env=(_PATH,), size=7_338_064),
     # nginx:1.25 (Debian 12): curl is installed, no ping/ip/ps
     "nginx": Image("nginx", "sha256:" + "4e" * 32, cmd=("nginx", "-g", "daemon off;"),

@@ -36,6 +36,11 @@ class LifecycleMixin:
         register legacy links; nothing touches the network before start."""
         mode = opts.get("network_mode", "default")
         _validate_net_mode(mode, opts)
+        entrypoint = opts.get("entrypoint")
+        if not cmd and not (image.cmd if entrypoint is None else ()) and \
+                not (entrypoint if entrypoint is not None else image.entrypoint):
+            # create ``mergeAndVerifyConfig``: the image gives none either
+            raise SystemError_("No command specified")
         if name is not None:
             if not NAME_RE.match(name):
                 raise InvalidParameter(f"Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")

@@ -22,8 +22,6 @@ GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 CASES = ["storage_cp", "storage_binds_tmpfs", "storage_volumes", "storage_layers"]
 
 NOT_YET = {
-    ("storage_layers", 0): "catalogue busybox has Cmd [sh]; the reference image was imported without Cmd",
-    ("storage_layers", 7): "busybox du is not simulated",
     ("storage_layers", 34): "docker images lists the whole catalogue with fixed ages",
 }
 

@@ -61,6 +61,7 @@ PROGRAMS: dict = {
     "hostname": coreutils.hostname_main, "ls": coreutils.ls_main, "mkdir": coreutils.mkdir_main,
     "touch": coreutils.touch_main, "rm": coreutils.rm_main, "grep": coreutils.grep_main,
     "sort": coreutils.sort_main, "head": coreutils.head_main, "wc": coreutils.wc_main,
+    "du": coreutils.du_main,
     "ps": _lazy("ps", "ps_main"),
     "awk": textutils.awk_main, "cut": textutils.cut_main, "sed": textutils.sed_main,
     "tr": textutils.tr_main, "tail": textutils.tail_main, "uniq": textutils.uniq_main,

@@ -481,3 +481,55 @@ def wc_main(proc):
         proc.out(line + ("" if name == "-" else f" {name}") + "\n")
     return 0
     yield
+
+
+BLOCK = 4096        # the host filesystem's block: a file takes whole blocks, a directory one
+
+
+def _lstat(fs, path: str):
+    """The node at ``path`` without following a final symlink (through mounts)."""
+    m, inner = fs.resolve(path)
+    return m.backend.lookup(inner)
+
+
+def _kbytes(node) -> int:
+    """``st_blocks`` in 1K units: directories one block, files whole blocks,
+    symlinks none (their short target lives in the inode)."""
+    if node.kind == "dir":
+        return BLOCK // 1024
+    if node.kind == "file":
+        return -(-node.size // BLOCK) * (BLOCK // 1024)
+    return 0
+
+
+def du_main(proc):
+    """busybox du: sizes in 1K blocks; each directory (``-a``: each file too)
+    after its contents, ``-s`` only the operands, ``-c`` a grand total."""
+    try:
+        opts, args = getopt(proc, "aHLdxskmhc", proc.argv[1:])
+    except UsageError:
+        return usage(proc, "du", "[-aHLdclsxhmk] [FILE]...")
+    fs = proc.fs
+    rc, total, out = 0, 0, []
+
+    def walk(path: str, name: str, top: bool) -> int:
+        node = _lstat(fs, path)
+        size = _kbytes(node)
+        if node.kind == "dir":
+            for child in fs.listdir(path):
+                size += walk(path.rstrip("/") + "/" + child, name.rstrip("/") + "/" + child, False)
+        if top and opts.get("s") or not opts.get("s") and (node.kind == "dir" or opts.get("a") or top):
+            out.append(f"{size}\t{name}\n")
+        return size
+    for a in args or ["."]:
+        path = fs.norm(a, proc.cwd or "/")
+        if _lstat(fs, path) is None:
+            proc.err(f"du: {a}: No such file or directory\n")
+            rc = 1
+            continue
+        total += walk(path, a, True)
+    if opts.get("c"):
+        out.append(f"{total}\ttotal\n")
+    proc.out("".join(out))
+    return rc
+    yield
