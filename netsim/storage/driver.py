@@ -42,14 +42,31 @@ class Storage:
         self.data_root = DATA_ROOT
         self.layers: dict[str, list[L.Layer]] = {}       # image id -> layers, bottom first
         self.images: dict[str, object] = {}              # committed images by name
+        self.created: dict[str, float] = {}              # committed image id -> commit time
+        # catalogue images in the local store: the reference engine holds busybox
+        # only; another catalogue image arrives when a command first names it
+        # (netsim treats the catalogue as already pulled: no pull output)
+        self.local: list = []
         self.rw: dict[str, RwLayer] = {}
         self.volumes = VolumeService(daemon.host_fs, DATA_ROOT, daemon.ids, lambda: daemon.sched.now)
 
     # -- images ----------------------------------------------------------------
     def find_image(self, ref: str):
+        """A committed image by name, else the catalogue's (it joins the local store)."""
         from ..daemon import images
         name, tag = images.split_ref(ref)
-        return self.images.get(name) or images.lookup(ref)
+        image = self.images.get(name) or images.lookup(ref)
+        if image is not None and image.id not in self.created and \
+                all(i.id != image.id for i in self.local_images()):
+            self.local.append(image)
+        return image
+
+    def local_images(self) -> list:
+        """Catalogue images in the local store, busybox first."""
+        from ..daemon import images
+        if not self.local:
+            self.local.append(images.CATALOGUE["busybox"])
+        return self.local
 
     def image_layers(self, image) -> list[L.Layer]:
         if image.id not in self.layers:
@@ -60,10 +77,11 @@ class Storage:
         return sum(layer.size for layer in self.image_layers(image))
 
     def all_images(self) -> list:
-        from ..daemon import images
-        used = {c.image.id for c in self.d.containers.values()}
-        base = [images.CATALOGUE["busybox"]] + [i for i in images.CATALOGUE.values() if i.id in used and i.name != "busybox"]
-        return list(self.images.values())[::-1] + [i for i in base if i not in self.images.values()]
+        """``docker images``: committed images newest first, then busybox, then the
+        other catalogue images in the store by name."""
+        committed = sorted(self.images.values(), key=lambda i: -self.created.get(i.id, 0))
+        busybox, *others = self.local_images()
+        return committed + [busybox] + sorted(others, key=lambda i: (i.name, i.id))
 
     # -- a container's root filesystem -------------------------------------------
     def rootfs(self, c) -> Filesystem:
@@ -220,8 +238,8 @@ class Storage:
         self.layers[image.id] = self.image_layers(c.image) + [layer]
         image = dataclasses.replace(image, size=self.image_size(image))
         self.layers[image.id] = self.layers[image.id]
-        if name:
-            self.images[name] = image
+        self.created[image.id] = self.d.sched.now
+        self.images[name or image.id] = image
         return image
 
 

@@ -20,7 +20,6 @@ _GROUPS: dict[str, dict[str, list[int]]] = {
     },
     "storage: image tree listing, layer details and volume ls order (storage is in progress)": {
         "storage_busybox_tree": [0, 1, 2, 4, 5, 6, 7],
-        "storage_layers": [34],
         "storage_volumes": [28, 29],
     },
 }

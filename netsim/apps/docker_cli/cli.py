@@ -685,9 +685,13 @@ class DockerCli(StorageCommands):
                        f"Server:\n Engine:\n  Version:          {v}\n  API version:      1.41 (minimum version 1.12)\n")
 
     def cmd_images(self, inv, out: Output) -> None:
+        st = self.d.storage
         rows = [["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"]]
-        for name, img in sorted(images.CATALOGUE.items()):
-            rows.append([name, "latest", img.id[7:19], "2 years ago", f"{img.size / 1e6:.3g}MB"])
+        for img in st.all_images():
+            created = st.created.get(img.id)
+            age = "2 years ago" if created is None else human_duration(self.d.sched.now - created) + " ago"
+            repo, tag = (img.name, "latest") if img.name != "<none>" else ("<none>", "<none>")
+            rows.append([repo, tag, img.id[7:19], age, human_size(st.image_size(img))])
         out.stdout += tabwrite(rows)
 
 
