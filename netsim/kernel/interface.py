@@ -41,26 +41,30 @@ class Interface:
         self.master = None
         self.stats = Counters()
         self.promisc = False
-        self._addr_key = None
+        self._addr_list = None     # the addrs list the cached sets were built from
+        self._addr_len = 0
         self._addr_texts = frozenset()
         self._addr_ints = frozenset()
 
     def _addresses(self) -> None:
         addrs = self.addrs
-        key = (id(addrs), len(addrs))
-        if self._addr_key != key:
-            self._addr_key = key
-            self._addr_texts = frozenset(str(a.ip) for a in addrs)
-            self._addr_ints = frozenset(int(a.ip) for a in addrs)
+        self._addr_list, self._addr_len = addrs, len(addrs)
+        self._addr_texts = frozenset(str(a.ip) for a in addrs)
+        self._addr_ints = frozenset(int(a.ip) for a in addrs)
 
     def has_address(self, text: str) -> bool:
-        """Whether ``text`` is one of this device's addresses (cached texts)."""
-        self._addresses()
+        """Whether ``text`` is one of this device's addresses (cached texts,
+        rebuilt when the list is replaced or grows or shrinks)."""
+        addrs = self.addrs
+        if addrs is not self._addr_list or len(addrs) != self._addr_len:
+            self._addresses()
         return text in self._addr_texts
 
     def address_ints(self) -> frozenset:
         """This device's addresses as 32-bit ints (cached like the texts)."""
-        self._addresses()
+        addrs = self.addrs
+        if addrs is not self._addr_list or len(addrs) != self._addr_len:
+            self._addresses()
         return self._addr_ints
 
     def __repr__(self) -> str:

@@ -57,11 +57,13 @@ class IPStack:
 
     # -- receive -----------------------------------------------------------
     def receive(self, dev, frame) -> None:
-        if frame.dst not in (dev.mac, BROADCAST) and not dev.promisc and dev.kind != "loopback":
+        dst = frame.dst
+        if dst != dev.mac and dst != BROADCAST and not dev.promisc and dev.kind != "loopback":
             return
-        if frame.type == ETH_ARP:
+        type_ = frame.type
+        if type_ == ETH_ARP:
             self.arp_input(dev, frame.payload)
-        elif frame.type == ETH_IP:
+        elif type_ == ETH_IP:
             self.ip_input(dev, frame.payload)
 
     def arp_input(self, dev, arp: ARP) -> None:
