@@ -1,7 +1,7 @@
 """Helpers shared by the applets: option parsing, sub-processes, errno texts."""
 from __future__ import annotations
 
-import dataclasses
+import copy
 from functools import lru_cache
 
 from ...kernel.socket import SocketError
@@ -86,12 +86,15 @@ def usage(proc, name: str, text: str = "") -> int:
 
 
 def subproc(proc, argv: list[str], stdin: str | None = None, on_output=None, env=None):
-    """A child process: same namespaces and files, its own argv and streams."""
-    return dataclasses.replace(
-        proc, argv=list(argv), stdout=[], stderr=[],
-        stdin=proc.stdin if stdin is None else stdin,
-        env=dict(proc.env if env is None else env),
-        on_output=on_output, killed_by=None)
+    """A child process: same namespaces and files, its own argv and streams
+    (``dataclasses.replace`` without re-running ``__init__``: Proc has no
+    ``__post_init__`` and no init=False field, so the copy is the same)."""
+    child = copy.copy(proc)
+    child.argv, child.stdout, child.stderr = list(argv), [], []
+    child.stdin = proc.stdin if stdin is None else stdin
+    child.env = dict(proc.env if env is None else env)
+    child.on_output, child.killed_by = on_output, None
+    return child
 
 
 def read_file(proc, path: str):
