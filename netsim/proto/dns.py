@@ -11,6 +11,8 @@ import ipaddress
 import struct
 from dataclasses import dataclass, field
 
+from ..kernel.addr import ip_int
+
 A, PTR, AAAA = 1, 12, 28
 NOERROR, FORMERR, SERVFAIL, NXDOMAIN, NOTIMP, REFUSED = 0, 1, 2, 3, 4, 5
 
@@ -42,7 +44,7 @@ class Message:
         out += _name(self.qname) + struct.pack("!HH", self.qtype, 1)
         for r in self.answers:
             if r.type == A:
-                rdata = ipaddress.IPv4Address(r.data).packed
+                rdata = ip_int(r.data).to_bytes(4, "big")
             elif r.type == AAAA:
                 rdata = ipaddress.IPv6Address(r.data).packed
             else:
@@ -65,7 +67,9 @@ class Message:
             rtype, _, ttl, rdlen = struct.unpack("!HHIH", data[off:off + 10])
             off += 10
             rdata = data[off:off + rdlen]
-            if rtype == A:
+            if rtype == A and rdlen == 4:
+                value = "%d.%d.%d.%d" % tuple(rdata)
+            elif rtype == A:
                 value = str(ipaddress.IPv4Address(rdata))
             elif rtype == AAAA:
                 value = str(ipaddress.IPv6Address(rdata))
