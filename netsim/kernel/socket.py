@@ -39,8 +39,10 @@ class _Queue:
 
     def push(self, item) -> None:
         while self.waiters:
-            ev = self.waiters.popleft()
+            ev, timer = self.waiters.popleft()
             if not ev.triggered:
+                if timer is not None:
+                    timer.clear()     # the timeout, still queued, lets go of the event
                 ev.succeed(item)
                 return
         self.items.append(item)
@@ -51,10 +53,20 @@ class _Queue:
         if self.items:
             ev.succeed(self.items.popleft())
             return ev
-        self.waiters.append(ev)
+        timer = None
         if timeout is not None:
-            sched.call_later(timeout, ev.succeed, None)
+            timer = [ev]
+            sched.call_later(timeout, _expire, timer)
+        self.waiters.append((ev, timer))
         return ev
+
+
+def _expire(timer: list) -> None:
+    """A read's timeout: the reader gets None unless something came first
+    (then ``push`` emptied ``timer``, so that the timer, queued until its
+    time, does not keep the event and what it carried alive)."""
+    if timer:
+        timer[0].succeed(None)
 
 
 class UdpSocket:
