@@ -20,18 +20,45 @@ EPHEMERAL_START, EPHEMERAL_END = 32768, 60999
 MAX_ALLOCATE_ATTEMPTS = 10      # portmapper.maxAllocatePortAttempts
 
 
+class _Allocations(dict):
+    """(proto, ip, port) -> owner, indexed by (proto, port) so that a conflict
+    check costs O(1) even with 65,535 ports published."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_port: dict[tuple[str, int], set[str]] = {}
+
+    def __setitem__(self, key, value) -> None:
+        super().__setitem__(key, value)
+        self.by_port.setdefault((key[0], key[2]), set()).add(key[1])
+
+    def __delitem__(self, key) -> None:
+        super().__delitem__(key)
+        self._unindex(key)
+
+    def pop(self, key, *default):
+        if key in self:
+            self._unindex(key)
+        return super().pop(key, *default)
+
+    def _unindex(self, key) -> None:
+        ips = self.by_port.get((key[0], key[2]))
+        if ips is not None:
+            ips.discard(key[1])
+            if not ips:
+                del self.by_port[(key[0], key[2])]
+
+
 class PortMapper:
     def __init__(self, daemon):
         self.daemon = daemon
-        self.allocated: dict[tuple[str, str, int], object] = {}   # (proto, ip, port) -> endpoint
+        self.allocated: dict[tuple[str, str, int], object] = _Allocations()   # (proto, ip, port) -> endpoint
         self.last: dict[tuple[str, str], int] = {}     # (ip, proto) -> last port handed out
         self.proxies: dict[tuple[str, str, int], object] = {}
 
     def _taken(self, proto: str, ip: str, port: int) -> bool:
-        for (p, i, n) in self.allocated:
-            if p == proto and n == port and (i == ip or "0.0.0.0" in (i, ip)):
-                return True
-        return False
+        ips = self.allocated.by_port.get((proto, port), ())
+        return ip in ips or "0.0.0.0" in ips or (ip == "0.0.0.0" and bool(ips))
 
     def allocate(self, proto: str, ip: str, port, owner) -> int:
         """``port``: None (ephemeral), a port, or a (first, last) range tried in order."""

@@ -99,6 +99,13 @@ class Rule:
         return True
 
 
+def _rule_key(rule: Rule) -> tuple:
+    """What makes two rules the same rule (the fields ``==`` compares)."""
+    return (rule.target, rule.src, rule.dst, rule.in_iface, rule.out_iface, rule.proto, rule.dport,
+            rule.sport, tuple(rule.ctstate) if rule.ctstate else rule.ctstate, rule.dst_type,
+            rule.to_destination, rule.to_source, frozenset(rule.negate))
+
+
 def _in(addr: str, net: str) -> bool:
     if "/" not in net:
         return addr == net
@@ -201,17 +208,50 @@ class Table:
         self.chains.setdefault(chain, [])
 
     def append(self, chain: str, rule: Rule) -> None:
+        index = self._index(chain)
         self.chains[chain].append(rule)
+        self._count(index, rule, +1)
 
     def insert(self, chain: str, rule: Rule, pos: int = 0) -> None:
+        index = self._index(chain)
         self.chains[chain].insert(pos, rule)
+        self._count(index, rule, +1)
 
     def delete(self, chain: str, rule: Rule) -> None:
-        if rule in self.chains.get(chain, []):
+        if self.exists(chain, rule):
+            index = self._index(chain)
             self.chains[chain].remove(rule)
+            self._count(index, rule, -1)
 
     def exists(self, chain: str, rule: Rule) -> bool:
-        return rule in self.chains.get(chain, [])
+        """``iptables -C``; O(1) through an index of each chain's rules, so that
+        tens of thousands of published ports do not make setup quadratic."""
+        index = self._index(chain)
+        return index[2].get(_rule_key(rule), 0) > 0 if index is not None else False
+
+    def _index(self, chain: str):
+        """[rules list, its length, Counter of rule keys]; rebuilt whenever the
+        chain's list was replaced or changed behind the table's back."""
+        rules = self.chains.get(chain)
+        if rules is None:
+            return None
+        cache = self.__dict__.setdefault("_indexes", {})
+        index = cache.get(chain)
+        if index is None or index[0] is not rules or index[1] != len(rules):
+            counts: dict = {}
+            for r in rules:
+                k = _rule_key(r)
+                counts[k] = counts.get(k, 0) + 1
+            index = cache[chain] = [rules, len(rules), counts]
+        return index
+
+    @staticmethod
+    def _count(index, rule: Rule, delta: int) -> None:
+        if index is None:
+            return
+        k = _rule_key(rule)
+        index[1] += delta
+        index[2][k] = index[2].get(k, 0) + delta
 
     def evaluate(self, chain: str, pkt, ctx: HookContext, trail: list) -> Rule | None:
         """Walk ``chain``; returns the terminating rule, or None for the policy.
@@ -272,6 +312,13 @@ def flow_tuple(pkt) -> tuple:
     return (pkt.proto, pkt.src, t.sport, pkt.dst, t.dport)
 
 
+# nf_conntrack timeouts (seconds), as the sysctls default on Linux 6.1
+ICMP_TIMEOUT = 30.0                 # net.netfilter.nf_conntrack_icmp_timeout
+UDP_TIMEOUT, UDP_STREAM_TIMEOUT = 30.0, 120.0
+TCP_SYN_SENT, TCP_ESTABLISHED, TCP_FIN, TCP_CLOSE = 120.0, 432000.0, 120.0, 10.0
+GC_EVERY = 256                      # confirmations between two sweeps of expired entries
+
+
 @dataclass
 class Conn:
     """A conntrack entry: the original tuple, after DNAT, and after SNAT."""
@@ -280,6 +327,8 @@ class Conn:
     trans: tuple
     seen_reply: bool = False
     post_done: bool = False
+    expires: float = float("inf")
+    closing: float | None = None        # TCP: the timeout once a FIN or RST was seen
 
     @property
     def reply(self) -> tuple:
@@ -288,21 +337,65 @@ class Conn:
 
 
 class Conntrack:
-    def __init__(self) -> None:
+    """The connection table.  Entries time out as nf_conntrack's do (ICMP 30 s,
+    UDP 30 s / 120 s once answered, TCP 120 s unanswered, 5 days established,
+    120 s after a FIN, 10 s after a RST), so a long simulation keeps a bounded
+    table; without a clock nothing expires."""
+
+    def __init__(self, clock=None) -> None:
         self.by_orig: dict[tuple, Conn] = {}
         self.by_dnat: dict[tuple, Conn] = {}
         self.by_reply: dict[tuple, Conn] = {}
+        self.clock = clock
+        self._confirmed = 0
 
     def lookup(self, pkt) -> tuple[Conn | None, str]:
         """The entry a packet belongs to, and its direction ("orig"/"reply")."""
         if pkt.proto == PROTO_ICMP and pkt.payload.type not in (ICMP.ECHO_REQUEST, ICMP.ECHO_REPLY):
             return None, "related"
         key = flow_tuple(pkt)
-        if key in self.by_orig:
-            return self.by_orig[key], "orig"
-        if key in self.by_reply:
-            return self.by_reply[key], "reply"
+        for table, direction in ((self.by_orig, "orig"), (self.by_reply, "reply")):
+            conn = table.get(key)
+            if conn is None:
+                continue
+            if self.clock is not None:
+                now = self.clock()
+                if conn.expires <= now:
+                    self._forget(conn)
+                    return None, "new"
+                self._refresh(conn, pkt, now, direction)
+            return conn, direction
         return None, "new"
+
+    def _refresh(self, conn: Conn, pkt, now: float, direction: str) -> None:
+        proto = pkt.proto
+        replied = conn.seen_reply or direction == "reply"
+        if proto == PROTO_ICMP:
+            timeout = ICMP_TIMEOUT
+        elif proto == PROTO_UDP:
+            timeout = UDP_STREAM_TIMEOUT if replied else UDP_TIMEOUT
+        else:
+            flags = getattr(pkt.payload, "flags", "") or ""
+            if "R" in flags:
+                conn.closing = TCP_CLOSE
+            elif "F" in flags and conn.closing is None:
+                conn.closing = TCP_FIN
+            timeout = conn.closing or (TCP_ESTABLISHED if replied else TCP_SYN_SENT)
+        conn.expires = now + timeout
+
+    def _forget(self, conn: Conn) -> None:
+        for table, key in ((self.by_orig, conn.orig), (self.by_dnat, conn.dnat),
+                           (self.by_reply, conn.reply)):
+            if table.get(key) is conn:
+                del table[key]
+
+    def expire(self) -> None:
+        """Drop every entry whose timeout has passed (the conntrack GC worker)."""
+        if self.clock is None:
+            return
+        now = self.clock()
+        for conn in [c for c in self.by_orig.values() if c.expires <= now]:
+            self._forget(conn)
 
     def after_dnat(self, pkt) -> Conn | None:
         return self.by_dnat.get(flow_tuple(pkt))
@@ -315,7 +408,14 @@ class Conntrack:
         key = flow_tuple(inner)
         return self.by_reply.get(key) or self.by_orig.get(key)
 
-    def confirm(self, conn: Conn) -> None:
+    def confirm(self, conn: Conn, pkt=None) -> None:
+        if self.clock is not None:
+            self._confirmed += 1
+            if self._confirmed % GC_EVERY == 0:
+                self.expire()
+            proto = conn.orig[0]
+            conn.expires = self.clock() + (ICMP_TIMEOUT if proto == PROTO_ICMP else
+                                           UDP_TIMEOUT if proto == PROTO_UDP else TCP_SYN_SENT)
         self.by_orig[conn.orig] = conn
         self.by_dnat[conn.dnat] = conn
         self.by_reply[conn.reply] = conn
@@ -334,9 +434,9 @@ class Conntrack:
 class Netfilter:
     """The ``filter`` and ``nat`` tables of a namespace, plus conntrack."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock=None) -> None:
         self.tables = {"filter": Table("filter"), "nat": Table("nat")}
-        self.conntrack = Conntrack()
+        self.conntrack = Conntrack(clock)
 
     @property
     def filter(self) -> Table:

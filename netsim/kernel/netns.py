@@ -25,7 +25,7 @@ class NetNamespace:
         self.name = name
         self.interfaces: dict[str, object] = {}
         self.routes = RouteTable()
-        self.netfilter = Netfilter()
+        self.netfilter = Netfilter(clock=lambda: kernel.sched.now)
         self.sysctl: dict[str, int] = {"net.ipv4.ip_forward": 0}
         self.stack = IPStack(self)
         self.udp: dict = {}

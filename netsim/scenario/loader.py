@@ -134,7 +134,7 @@ def load_yaml(text: str, path: str) -> Scenario:
     lines = _key_lines(text)
     for key in doc:
         if key not in TOP_KEYS:
-            raise ScenarioError(f"{path}:{lines.get(key, 1)}: unknown key '{key}' "
+            raise ScenarioError(f"{path}:{lines.get(key, 1)}: unknown key '{_shown(key)}' "
                                 f"(expected one of: {', '.join(sorted(TOP_KEYS))})")
     steps_doc = doc.get("steps")
     if not isinstance(steps_doc, list) or not steps_doc:
@@ -144,7 +144,7 @@ def load_yaml(text: str, path: str) -> Scenario:
         raise ScenarioError(f"{path}:{lines.get('host', 1)}: 'host' must be a mapping")
     for key in host:
         if key not in HOST_KEYS:
-            raise ScenarioError(f"{path}:{lines.get(key, 1)}: unknown key 'host.{key}' "
+            raise ScenarioError(f"{path}:{lines.get(key, 1)}: unknown key 'host.{_shown(key)}' "
                                 f"(expected one of: {', '.join(sorted(HOST_KEYS))})")
         problem = _host_value_problem(key, host[key])
         if problem:
@@ -159,6 +159,12 @@ def load_yaml(text: str, path: str) -> Scenario:
         raise ScenarioError(f"{path}:{lines.get('seed', 1)}: 'seed' must be an integer from 0 to 2**64-1")
     return Scenario(str(doc.get("name") or Path(path).stem), steps, str(doc.get("description") or ""),
                     host, seed, path)
+
+
+def _shown(key) -> str:
+    """A key as an error message shows it: on one line, escapes for the unprintable."""
+    text = str(key)
+    return text if text.isprintable() else repr(text)[1:-1]
 
 
 def _one_line(err: Exception) -> str:
@@ -202,7 +208,7 @@ def _step(item, i: int, path: str, step_lines: list[int]) -> Step:
         raise ScenarioError(f"{where}: a step is a command line or a mapping with 'run'")
     for key in item:
         if key not in STEP_KEYS:
-            raise ScenarioError(f"{where}: unknown key '{key}' in step {i + 1} "
+            raise ScenarioError(f"{where}: unknown key '{_shown(key)}' in step {i + 1} "
                                 f"(expected one of: {', '.join(sorted(STEP_KEYS))})")
     if not isinstance(item.get("run"), str):
         raise ScenarioError(f"{where}: step {i + 1} needs 'run' with a command line")
@@ -211,7 +217,7 @@ def _step(item, i: int, path: str, step_lines: list[int]) -> Step:
         raise ScenarioError(f"{where}: 'expect' must be a mapping")
     for key in expect:
         if key not in EXPECT_KEYS:
-            raise ScenarioError(f"{where}: unknown key 'expect.{key}' in step {i + 1} "
+            raise ScenarioError(f"{where}: unknown key 'expect.{_shown(key)}' in step {i + 1} "
                                 f"(expected one of: {', '.join(sorted(EXPECT_KEYS))})")
     if "exit_code" in expect and (not isinstance(expect["exit_code"], int)
                                   or isinstance(expect["exit_code"], bool)):

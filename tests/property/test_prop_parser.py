@@ -50,3 +50,23 @@ def test_any_argv_parses_or_is_a_usage_error(argv):
        st.lists(token, max_size=8))
 def test_any_flags_of_a_real_command(cmd, rest):
     _check(cmd + rest)
+
+
+shell_text = st.text(alphabet=st.sampled_from(list("ab c\t\n\r'\"\\$\x0b\u00a0#;|")), max_size=30)
+
+
+@examples(1000)
+@given(shell_text)
+def test_engine_splits_command_lines_exactly_as_shlex(text):
+    """netsim.engine.split_line is shlex.split (POSIX, no comments) in linear time."""
+    import shlex
+    from netsim.engine import split_line
+    try:
+        expected = shlex.split(text, comments=False)
+    except ValueError as err:
+        expected = ("error", str(err))
+    try:
+        got = split_line(text)
+    except ValueError as err:
+        got = ("error", str(err))
+    assert got == expected
