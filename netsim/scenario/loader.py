@@ -78,13 +78,7 @@ def load(path: str | Path) -> Scenario:
         raise ScenarioError(f"{path}: not a text file (it contains NUL bytes)")
     if p.suffix in (".yaml", ".yml"):
         if p.name in ("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"):
-            try:
-                from .compose import load_compose
-            except ModuleNotFoundError as err:
-                if err.name != f"{__package__}.compose":
-                    raise
-                raise ScenarioError(f"{path}: Compose files are not supported yet "
-                                    "(list the docker commands in a scenario instead)")
+            from .compose import load_compose
             return load_compose(text, str(p))
         return load_yaml(text, str(p))
     return load_text(text, str(p))
