@@ -263,7 +263,8 @@ class CaseNormalizer:
 def sort_random_order(s: str, command: str) -> str:
     """Put in a fixed order what the engine orders by random ids or by a race.
 
-    * ``docker port C`` lists the ports of a Go map in iteration order;
+    * ``docker port C`` lists the ports of a Go map in iteration order, and
+      ``docker volume prune``/``network prune`` list what they removed likewise;
     * Go encodes maps sorted by key: ``network inspect``'s ``Containers`` and
       ``{{range .Containers}}`` follow the (random) container ids;
     * busybox ``nslookup`` prints the A and AAAA answer blocks in arrival order,
@@ -286,6 +287,11 @@ def sort_random_order(s: str, command: str) -> str:
         # port's bindings in order, put the ports in a fixed order
         lines = s.splitlines(keepends=True)
         s = "".join(sorted(lines, key=lambda l: l.split(" -> ")[0]))
+    if re.match(r"^\S*docker (volume|network) prune\b", command) and s.startswith("Deleted "):
+        # the daemon prunes in map iteration order: sort the names it lists
+        head, _, rest = s.partition("\n")
+        names, sep, tail = rest.partition("\n\n")
+        s = head + "\n" + "\n".join(sorted(names.split("\n"))) + sep + tail
     if "Non-authoritative answer:" in s:
         blocks = s.split("\n\n")
         body = [_sort_answers(b) for b in blocks[1:] if b]
