@@ -68,13 +68,24 @@ def fresh_engine():
     removed, so every scenario starts from a fresh engine (as recordings do).
     ``stop`` keeps volumes and images: what an earlier run left is removed, so
     the engine holds busybox only, as when the recordings were made."""
+    restart_reference()
+    yield docker_cli()
+
+
+def restart_reference() -> None:
+    """Stop and start the reference engine (when DOCKER_HOST is it) and clear leftovers."""
     if uses_reference_engine():
         subprocess.run([str(REFERENCE / "stop")], capture_output=True)
         p = subprocess.run([str(REFERENCE / "start")], capture_output=True, text=True)
         if p.returncode != 0:
             pytest.fail(f"the reference engine did not restart: {p.stderr.strip()}")
         remove_leftovers(docker_cli())
-    yield docker_cli()
+
+
+@pytest.fixture
+def restart_engine():
+    """A function that gives the next verify run a fresh engine again."""
+    return restart_reference
 
 
 def remove_leftovers(docker: str) -> None:

@@ -72,13 +72,26 @@ def test_only_the_listed_streams_of_a_listed_step_may_differ():
 
 @pytest.mark.live
 @pytest.mark.parametrize("path", list(_params()))
-def test_bundled_scenario_matches_the_real_engine(path, fresh_engine):
+def test_bundled_scenario_matches_the_real_engine(path, fresh_engine, restart_engine):
+    """A scenario differs only if it differs on two fresh engines in a row: the real
+    engine has races of its own (Go map order in listings, a short-lived program
+    ending before or after ``docker start`` returns), which one run can hit."""
+    first = _verify(path, fresh_engine)
+    if not first[0]:
+        return
+    restart_engine()
+    problems, stderr = _verify(path, fresh_engine)
+    assert not problems, f"netsim verify {path.name} (twice):\n" + "\n".join(problems) + stderr
+
+
+def _verify(path, docker: str) -> tuple[list[str], str]:
     p = subprocess.run([sys.executable, "-m", "netsim.cli.main", "verify", str(path), "--docker",
-                        fresh_engine, "--keep-going", "--json"], capture_output=True, text=True,
+                        docker, "--keep-going", "--json"], capture_output=True, text=True,
                        timeout=1800, stdin=subprocess.DEVNULL)
     assert p.returncode in (0, 1), f"netsim verify {path.name} (exit {p.returncode}):\n{p.stdout}{p.stderr}"
     doc = json.loads(p.stdout)
     assert doc["steps_run"] == doc["steps_total"], doc
     problems = unexpected_differences(path.stem, doc)
-    assert not problems, f"netsim verify {path.name}:\n" + "\n".join(problems) + p.stderr
-    assert (p.returncode == 0) == (doc["differing"] == []), p.stderr
+    if not problems:
+        assert (p.returncode == 0) == (doc["differing"] == []), p.stderr
+    return problems, p.stderr
