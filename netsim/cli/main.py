@@ -15,6 +15,7 @@ from typing import Optional
 import typer
 
 from ..errors import NetsimError
+from ..fileio import write_atomically
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Simulate Docker networking: docker commands in, Docker's output and real packets out.")
@@ -44,27 +45,6 @@ def check_output_file(path: Path, formats, option: str) -> None:
     fmt = path.suffix.lstrip(".").lower()
     if fmt not in formats:
         fail(f"{option} {path}: unknown format '{fmt}' (expected one of: {', '.join(formats)})")
-
-
-def write_atomically(path: Path, write) -> None:
-    """``write(tmp)`` into a temporary file beside ``path``, then rename it
-    over ``path``: a reader sees the old file or the whole new one, never half."""
-    import os
-    import tempfile
-    if path.is_dir():
-        raise OSError(21, "Is a directory", str(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def resolve_scenario(ref: str) -> Path:

@@ -13,10 +13,10 @@ then renamed), so a reader never sees half a capture.
 """
 from __future__ import annotations
 
-import os
+from ..fileio import write_atomically
+
 import re
 import struct
-import tempfile
 from pathlib import Path
 
 from ..errors import NetsimError
@@ -71,18 +71,7 @@ def pcap_bytes(frames, clock_ns) -> bytes:
 def _atomic_write(path: Path, data: bytes) -> None:
     if path.is_dir():
         raise PcapError(f"{path}: is a directory, not replacing it with a capture")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    write_atomically(path, lambda tmp: tmp.write_bytes(data))
 
 
 def write_pcaps(engine, directory) -> list[Path]:

@@ -31,13 +31,16 @@ def draw(engine, ax=None, title: str = "", **kw):
 
 
 def save(engine, path, title: str = "", fmt: str | None = None) -> None:
+    from ..fileio import write_atomically
     """Write the topology to ``path``: ``.png``, ``.svg`` or ``.json`` (node-link data)."""
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".") or "png").lower()
     if fmt == "json":
         import json
         from .graph import to_json
-        path.write_text(json.dumps(to_json(topology(engine, title)), indent=1, sort_keys=True) + "\n")
+        text = json.dumps(to_json(topology(engine, title)), indent=1, sort_keys=True) + "\n"
+        write_atomically(path, lambda tmp: tmp.write_text(text))
         return
     from .draw import save_figure
-    save_figure(draw(engine, title=title), path, fmt)
+    fig = draw(engine, title=title)
+    write_atomically(path, lambda tmp: save_figure(fig, tmp, fmt))

@@ -54,7 +54,8 @@ def draw(file: str = typer.Argument(..., help="scenario file or bundled name"),
         if output is None:
             sys.stdout.write(text)
         else:
-            output.write_text(text)
+            from ..fileio import write_atomically
+            write_atomically(output, lambda tmp: tmp.write_text(text))
         raise typer.Exit(int(ExitStatus.OK))
     if path_step is not None:
         from .path import save_path
