@@ -915,18 +915,22 @@ class _Lexer:
         return self.lex_inside_action
 
     def lex_char(self):
+        return self._lex_escaped("'", "unterminated character constant", T_CHARCONST)
+
+    def _lex_escaped(self, close: str, unterminated: str, token):
+        """A quoted item with backslash escapes that must end on its own line."""
         while True:
             r = self.next()
             if r == "\\":
                 r2 = self.next()
                 if r2 != EOF and r2 != "\n":
                     continue
-                return self.errorf("unterminated character constant")
+                return self.errorf(unterminated)
             if r == EOF or r == "\n":
-                return self.errorf("unterminated character constant")
-            if r == "'":
+                return self.errorf(unterminated)
+            if r == close:
                 break
-        self.emit(T_CHARCONST)
+        self.emit(token)
         return self.lex_inside_action
 
     def _scan_number(self):
@@ -966,19 +970,7 @@ class _Lexer:
         return self.lex_inside_action
 
     def lex_quote(self):
-        while True:
-            r = self.next()
-            if r == "\\":
-                r2 = self.next()
-                if r2 != EOF and r2 != "\n":
-                    continue
-                return self.errorf("unterminated quoted string")
-            if r == EOF or r == "\n":
-                return self.errorf("unterminated quoted string")
-            if r == '"':
-                break
-        self.emit(T_STRING)
-        return self.lex_inside_action
+        return self._lex_escaped('"', "unterminated quoted string", T_STRING)
 
     def lex_raw_quote(self):
         while True:
