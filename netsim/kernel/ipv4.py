@@ -186,13 +186,10 @@ class IPStack:
         return "NEW"
 
     def _filter(self, chain: str, pkt, in_iface, out_iface) -> bool:
-        nf = self.netns.netfilter
-        if nf.is_empty():
-            return True
+        table = self.netns.netfilter.filter
         trail: list = []
-        table = nf.filter
         rule = None
-        if table.walk(chain, in_iface, out_iface):
+        if table.program(chain, in_iface, out_iface):
             # conntrack is asked for the state only if a rule matches on it
             ctx = HookContext(in_iface, out_iface, lambda: self._ctstate(pkt), self.is_local)
             rule = table.evaluate(chain, pkt, ctx, trail)

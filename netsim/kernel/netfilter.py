@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .addr import in_prefix
+from .addr import in_prefix, ip_int, prefix
 
 from .packet import ICMP, PROTO_ICMP, PROTO_TCP, PROTO_UDP
 
@@ -110,6 +110,53 @@ def _in(addr: str, net: str) -> bool:
     if "/" not in net:
         return addr == net
     return in_prefix(addr, net)
+
+
+_TERMINAL, _JUMP, _RETURN = "terminal", "jump", "return"
+_MATCHES: dict = {}
+
+
+def _compile_match(rule: Rule):
+    """A function ``(pkt, ctx) -> bool`` testing exactly what
+    :meth:`Rule.matches_packet` tests, in the same order (conntrack is still
+    asked last), written for this rule's matches only; None when the rule
+    has no match besides ``-i``/``-o``.  Generated from the rule's fields
+    (constants through ``repr``) and shared by equal rules."""
+    key = _rule_key(rule)
+    if key in _MATCHES:
+        return _MATCHES[key]
+    neg = rule.negate
+    tests = []
+    for field_, attr in (("src", "pkt.src"), ("dst", "pkt.dst")):
+        net = getattr(rule, field_)
+        if net is None:
+            continue
+        if "/" in net:
+            n, mask = prefix(net)
+            test = f"(ip_int({attr}) & {mask}) == {n}"
+        else:
+            test = f"{attr} == {net!r}"
+        tests.append(f"not ({test})" if field_ in neg else f"({test})")
+    if rule.proto:
+        numbers = tuple(sorted(k for k, v in PROTO_NAMES.items() if v == rule.proto))
+        tests.append(f"pkt.proto in {numbers!r}")
+    if rule.dport is not None:
+        tests.append(f"getattr(pkt.payload, 'dport', None) == {rule.dport!r}")
+    if rule.sport is not None:
+        tests.append(f"getattr(pkt.payload, 'sport', None) == {rule.sport!r}")
+    if rule.ctstate:
+        tests.append(f"ctx.ctstate in {tuple(rule.ctstate)!r}")
+    if rule.dst_type == "LOCAL":
+        tests.append("ctx.is_local(pkt.dst)")
+    match = None
+    if tests:
+        namespace = {"ip_int": ip_int}
+        exec(f"def match(pkt, ctx):\n    return {' and '.join(tests)}\n", namespace)
+        match = namespace["match"]
+    if len(_MATCHES) > 65536:
+        _MATCHES.clear()
+    _MATCHES[key] = match
+    return match
 
 
 class HookContext:
@@ -256,39 +303,76 @@ class Table:
     def evaluate(self, chain: str, pkt, ctx: HookContext, trail: list) -> Rule | None:
         """Walk ``chain``; returns the terminating rule, or None for the policy.
 
-        The walk visits, in order, only the rules whose ``-i``/``-o`` match the
-        hook's interfaces: that list is compiled once per (chain, in, out) and
-        recompiled after any change to the table."""
-        for rule, jump in self.walk(chain, ctx.in_iface, ctx.out_iface):
-            if not rule.matches_packet(pkt, ctx):
+        Runs the chain's program for the hook's interfaces (:meth:`program`):
+        each rule that matches counts the packet; a jump enters the callee's
+        rules, inlined after it; RETURN (or the callee's end) resumes after
+        the jump; the first terminating rule ends the walk."""
+        prog = self.program(chain, ctx.in_iface, ctx.out_iface)
+        i, n = 0, len(prog)
+        while i < n:
+            rule, match, kind, skip, owner = prog[i]
+            if match is not None and not match(pkt, ctx):
+                i = skip if kind is _JUMP else i + 1
                 continue
             rule.pkts += 1
             rule.bytes += len(pkt)
-            if rule.target == "RETURN":
-                return None
-            if jump:
-                found = self.evaluate(rule.target, pkt, ctx, trail)
-                if found is not None:
-                    return found
-                continue
-            trail.append((chain, rule))
-            return rule
+            if kind is _TERMINAL:
+                trail.append((owner, rule))
+                return rule
+            i = skip if kind is _RETURN else i + 1
         return None
 
-    def walk(self, chain: str, in_iface: str | None, out_iface: str | None) -> list:
-        """[(rule, jumps to a user chain)] of ``chain``'s rules that can match
-        a packet from ``in_iface`` to ``out_iface``."""
-        walks = self._walks
+    def program(self, chain: str, in_iface: str | None, out_iface: str | None) -> list:
+        """``chain`` compiled for packets from ``in_iface`` to ``out_iface``.
+
+        Only rules whose ``-i``/``-o`` can match are kept; user chains are
+        inlined after the rule that jumps to them (with the same filter), so
+        a walk is one loop.  Entries are ``(rule, match, kind, skip, chain)``:
+        ``match`` tests the rule's other matches (None: it has none); a jump
+        that does not match, and a RETURN that does, continue at ``skip``,
+        the end of the inlined callee.  Compiled once per (chain, in, out)
+        and thrown away after any change to the table (its generation), so a
+        program never outlives the rules it was built from."""
+        programs = self._walks
         if self._walks_generation != self.generation:
-            walks.clear()
+            programs.clear()
             self._walks_generation = self.generation
         key = (chain, in_iface, out_iface)
-        found = walks.get(key)
+        found = programs.get(key)
         if found is None:
-            chains = self.chains
-            found = walks[key] = [(r, r.target in chains) for r in chains.get(chain, ())
-                                  if r.matches_ifaces(in_iface, out_iface)]
+            found = programs[key] = []
+            self._inline(found, chain, in_iface, out_iface, (chain,))
         return found
+
+    def _inline(self, prog: list, chain: str, in_iface, out_iface, stack: tuple) -> None:
+        chains = self.chains
+        start = len(prog)
+        returns = []
+        for r in chains.get(chain, ()):
+            if not r.matches_ifaces(in_iface, out_iface):
+                continue
+            match = _compile_match(r)
+            if r.target == "RETURN":
+                returns.append(len(prog))
+                prog.append([r, match, _RETURN, 0, chain])
+            elif r.target in chains:
+                if r.target in stack:      # a loop (iptables refuses to create one)
+                    continue
+                at = len(prog)
+                prog.append([r, match, _JUMP, 0, chain])
+                self._inline(prog, r.target, in_iface, out_iface, stack + (r.target,))
+                prog[at][3] = len(prog)
+            else:
+                prog.append([r, match, _TERMINAL, 0, chain])
+        end = len(prog)
+        for at in returns:
+            prog[at][3] = end
+        if start == 0:
+            prog[:] = [tuple(e) for e in prog]
+
+    def walk(self, chain: str, in_iface: str | None, out_iface: str | None) -> list:
+        """The compiled :meth:`program` (empty when no rule can match)."""
+        return self.program(chain, in_iface, out_iface)
 
     def is_empty(self) -> bool:
         for rules in self.chains.values():
