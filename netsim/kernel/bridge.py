@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .interface import Interface
+from .interface import VETH_DELAY, Interface, VethEnd, deliver_all
 from .packet import ETH_IP
 
 FDB_AGEING = 300.0
@@ -94,11 +94,30 @@ class Bridge(Interface):
         if self.kernel.hops is not None:
             self.kernel.trace(ingress or self, frame, f"{self.name}: {why}, flood to {len(ports)} ports")
         if ingress is None or frame.type != ETH_IP:
-            for p in ports:       # nothing for br_netfilter to look at (ARP floods)
-                p.xmit(frame)
+            self._flood(ports, frame)   # nothing for br_netfilter to look at (ARP floods)
             return
         for p in ports:
             self._out(ingress, p, frame)
+
+    def _flood(self, ports: list, frame) -> None:
+        """Send a copy of ``frame`` out of each port, in port order.  The
+        copies sent through veths cross together: one scheduled arrival for
+        the run of consecutive veth ports (the same instants, in the same
+        order, as one arrival per copy)."""
+        arrivals: list = []
+        sched = self.kernel.sched
+        for p in ports:
+            if isinstance(p, VethEnd):
+                peer = p.send(frame)
+                if peer is not None:
+                    arrivals.append(peer)
+                continue
+            if arrivals:
+                sched.call_later(VETH_DELAY, deliver_all, arrivals, frame)
+                arrivals = []
+            p.xmit(frame)
+        if arrivals:
+            sched.call_later(VETH_DELAY, deliver_all, arrivals, frame)
 
     def _out(self, ingress: Interface | None, port: Interface, frame) -> None:
         if ingress is not None and frame.type == ETH_IP and self.netns.sysctl.get(

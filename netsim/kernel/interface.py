@@ -153,9 +153,18 @@ class VethEnd(Interface):
     def xmit(self, frame) -> None:
         """As :meth:`Interface.xmit`, with the crossing to the peer inline
         (every frame of a container crosses two veth ends)."""
+        peer = self.send(frame)
+        if peer is not None:
+            self.kernel.sched.call_later(VETH_DELAY, peer.deliver, frame)
+
+    def send(self, frame):
+        """The transmit half of :meth:`xmit`: count and capture ``frame``;
+        returns the peer it will arrive on ``VETH_DELAY`` later, or None if
+        it was dropped.  A bridge flooding one frame to many veths schedules
+        the arrivals together (:func:`deliver_all`)."""
         if not self.up:
             Interface.xmit(self, frame)
-            return
+            return None
         stats = self.stats
         stats.tx_packets += 1
         stats.tx_bytes += len(frame)
@@ -165,8 +174,8 @@ class VethEnd(Interface):
         peer = self.peer
         if peer is None or not peer.up:
             stats.tx_dropped += 1
-            return
-        kernel.sched.call_later(VETH_DELAY, peer.deliver, frame)
+            return None
+        return peer
 
     def _xmit(self, frame) -> None:
         peer = self.peer
@@ -174,6 +183,12 @@ class VethEnd(Interface):
             self.stats.tx_dropped += 1
             return
         self.kernel.sched.call_later(VETH_DELAY, peer.deliver, frame)
+
+
+def deliver_all(devices, frame) -> None:
+    """Copies of ``frame`` arrive on ``devices`` in order, at one instant."""
+    for dev in devices:
+        dev.deliver(frame)
 
 
 def veth_pair(kernel, name: str, peer_name: str, mac: str, peer_mac: str):
