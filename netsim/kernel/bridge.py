@@ -76,7 +76,7 @@ class Bridge(Interface):
         group = int(dst[:2], 16) & 1
         if ingress is not None and (group or dst == self.mac):
             self.stats.rx_packets += 1
-            self.stats.rx_bytes += len(frame)
+            self.stats.rx_bytes += frame.size
             self.kernel.capture(self, frame)
             self.netns.stack.receive(self, frame)
             if not group:

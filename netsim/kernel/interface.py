@@ -87,7 +87,7 @@ class Interface:
             return
         stats = self.stats
         stats.tx_packets += 1
-        stats.tx_bytes += len(frame)
+        stats.tx_bytes += frame.size
         kernel = self.kernel
         if kernel.hops is not None or kernel.pcap is not None:
             kernel.capture(self, frame)
@@ -103,7 +103,7 @@ class Interface:
             return
         stats = self.stats
         stats.rx_packets += 1
-        stats.rx_bytes += len(frame)
+        stats.rx_bytes += frame.size
         kernel = self.kernel
         if kernel.hops is not None or kernel.pcap is not None:
             kernel.capture(self, frame)
@@ -133,7 +133,7 @@ class Loopback(Interface):
             self.stats.rx_dropped += 1
             return
         self.stats.rx_packets += 1
-        self.stats.rx_bytes += len(frame)
+        self.stats.rx_bytes += frame.size
         self.netns.stack.receive(self, frame)
 
 
@@ -167,7 +167,7 @@ class VethEnd(Interface):
             return None
         stats = self.stats
         stats.tx_packets += 1
-        stats.tx_bytes += len(frame)
+        stats.tx_bytes += frame.size
         kernel = self.kernel
         if kernel.hops is not None or kernel.pcap is not None:
             kernel.capture(self, frame)
