@@ -2,8 +2,10 @@
 container of its network once by name (~49,000 pings, ARP and DNS included).
 
 Generates the scenario (``bench/allpairs.txt``: one ``docker`` command per
-line), runs it in one Engine on one core and prints a small table.  Target:
-the pings in at most 10 s.   python bench/bench_allpairs.py [--containers N]
+line) and runs it as ``netsim run bench/allpairs.txt`` does (scenario loader,
+runner, the program's GC setting) on one core; prints CPU and wall time of
+the set-up and ping phases.  Target: the whole file in at most 10 s.
+    python bench/bench_allpairs.py [--containers N] [--networks N] [--profile]
 """
 from __future__ import annotations
 
@@ -41,41 +43,49 @@ def main() -> int:
     ap.add_argument("--networks", type=int, default=20)
     ap.add_argument("--profile", action="store_true", help="cProfile the ping phase")
     ap.add_argument("--sort", default="tottime", help="pstats sort key for --profile")
+    ap.add_argument("--default-gc", action="store_true",
+                    help="keep CPython's default GC thresholds (netsim run tunes them)")
     args = ap.parse_args()
     setup, pings = scenario(args.containers, args.networks)
-    (HERE / "allpairs.txt").write_text("\n".join(setup + pings) + "\n")
-    from netsim.engine import Engine
+    path = HERE / "allpairs.txt"
+    path.write_text("\n".join(setup + pings) + "\n")
+    from netsim.scenario import load
+    from netsim.scenario.runner import make_engine, run_scenario
+    from netsim.sim.memory import tune_for_batch_run
+    if not args.default_gc:
+        tune_for_batch_run()          # as the netsim program does
 
-    t0 = time.perf_counter()
-    e = Engine()
-    for line in setup:
-        r = e.run(line)
-        assert r.exit_code == 0, (line, r.stderr)
-    t1 = time.perf_counter()
-    c1 = time.process_time()
+    # As `netsim run bench/allpairs.txt`: the file's steps through the scenario runner.
+    t0, c0 = time.perf_counter(), time.process_time()
+    scen = load(path)
+    e = make_engine(scen)
+    steps = run_scenario(scen, e)
+    for _ in range(len(setup)):
+        outcome = next(steps)
+        assert outcome.result.exit_code == 0, (outcome.step.run, outcome.result.stderr)
+    t1, c1 = time.perf_counter(), time.process_time()
     events0 = e.sched.events_run
     prof = cProfile.Profile() if args.profile else None
     if prof:
         prof.enable()
     received = 0
-    for line in pings:
-        r = e.run(line)
-        received += r.stdout.count("1 packets received")
+    for outcome in steps:
+        received += outcome.result.stdout.count("1 packets received")
     if prof:
         prof.disable()
-    t2 = time.perf_counter()
-    cpu = time.process_time() - c1
+    t2, c2 = time.perf_counter(), time.process_time()
     npings = sum(line.count("ping -c 1") for line in pings)
     events = e.sched.events_run - events0
-    print(f"{'phase':28} {'seconds':>9}")
-    print(f"{'setup (networks, runs)':28} {t1 - t0:9.2f}")
-    print(f"{'pings (wall)':28} {t2 - t1:9.2f}")
-    print(f"{'pings (CPU of this process)':28} {cpu:9.2f}")
-    print(f"{'containers':28} {args.containers:9d}")
-    print(f"{'pings sent / answered':28} {npings:>5}/{received}")
-    print(f"{'pings per second':28} {npings / (t2 - t1):9.0f}")
-    print(f"{'events in ping phase':28} {events:9d}")
-    print(f"{'target (pings)':28} {'<= 10 s':>9}  {'OK' if t2 - t1 <= 10 else 'MISSED'}")
+    print(f"{'phase':32} {'CPU s':>8} {'wall s':>8}")
+    print(f"{'setup (networks, runs)':32} {c1 - c0:8.2f} {t1 - t0:8.2f}")
+    print(f"{'pings':32} {c2 - c1:8.2f} {t2 - t1:8.2f}")
+    print(f"{'whole scenario file':32} {c2 - c0:8.2f} {t2 - t0:8.2f}")
+    print(f"{'containers / networks':32} {args.containers:>8} {args.networks:>8}")
+    print(f"{'pings sent / answered':32} {npings:>8} {received:>8}")
+    print(f"{'pings per CPU second':32} {npings / (c2 - c1):8.0f}")
+    print(f"{'events in ping phase':32} {events:8d}")
+    if (args.containers, args.networks) == (1000, 20):
+        print(f"{'target: whole file <= 10 s CPU':32} {'met' if c2 - c0 <= 10 else 'MISSED':>8}")
     if prof:
         pstats.Stats(prof).sort_stats(args.sort).print_stats(60)
     return 0 if received == npings else 1

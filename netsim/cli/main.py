@@ -218,6 +218,8 @@ def main(argv: list[str] | None = None) -> None:
     """The ``netsim`` program: every error is one line on stderr, never a traceback
     (``NETSIM_DEBUG=1`` shows the traceback of an internal error)."""
     import os
+    from ..sim.memory import tune_for_batch_run
+    tune_for_batch_run()
     usage_errors, click_errors, aborts = _click_exceptions()
     try:
         status = click_command()(args=argv, prog_name="netsim", standalone_mode=False)
