@@ -228,7 +228,9 @@ class IPStack:
             return pkt
         key = flow_tuple(pkt)
         trail: list = []
-        rule = nf.nat.evaluate(chain, pkt, self._ctx(in_iface, None, "NEW"), trail)
+        rule = None
+        if nf.nat.program(chain, in_iface, None):
+            rule = nf.nat.evaluate(chain, pkt, self._ctx(in_iface, None, "NEW"), trail)
         if rule is not None and rule.target == "DNAT":
             ip, _, port = rule.to_destination.partition(":")
             new = _rewrite(pkt, dst=(ip, int(port) if port else None))
@@ -248,7 +250,9 @@ class IPStack:
         if not conn.post_done:
             conn.post_done = True
             trail: list = []
-            rule = nf.nat.evaluate("POSTROUTING", pkt, self._ctx(in_iface, out_iface, "NEW"), trail)
+            rule = None
+            if nf.nat.program("POSTROUTING", in_iface, out_iface):
+                rule = nf.nat.evaluate("POSTROUTING", pkt, self._ctx(in_iface, out_iface, "NEW"), trail)
             if rule is not None and rule.target in ("MASQUERADE", "SNAT"):
                 dev = self.netns.interfaces[out_iface]
                 src, _, port = (rule.to_source or "").partition(":")
