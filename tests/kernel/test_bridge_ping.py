@@ -103,3 +103,21 @@ def test_dnat_through_host(lab):
     lab.k.sched.run(until=ev)
     assert ev.value.state == "ESTABLISHED"
     assert ev.value.remote == ("192.0.2.10", 8080)
+
+
+def test_flood_reaches_every_other_port_at_one_instant_in_port_order(lab):
+    a = lab.container("a", "10.0.0.2", 2)
+    lab.container("b", "10.0.0.3", 3)
+    lab.container("c", "10.0.0.4", 4)
+    lab.k.hops = []
+    assert lab.ping(a, "10.0.0.4") is not None
+    request = [h for h in lab.k.hops if h.decision is None and getattr(h.frame.payload, "op", None) == ARP.REQUEST]
+    # out of a, into the bridge port and up to br0 itself, out of veth3 and veth4,
+    # then into b and c together
+    assert [(h.netns, h.dev) for h in request] == [
+        ("a", "eth0"), ("host", "veth2"), ("host", "br0"), ("host", "veth3"), ("host", "veth4"),
+        ("b", "eth0"), ("c", "eth0")]
+    assert request[5].time == request[6].time == request[3].time + 20e-6
+    # only c answered; b dropped the request (not its address) without learning a
+    assert lab.k.netns["b"].stack.neigh.lookup("10.0.0.2", lab.k.netns["b"].interfaces["eth0"]) is None
+    assert lab.k.netns["c"].stack.neigh.lookup("10.0.0.2", lab.k.netns["c"].interfaces["eth0"]).mac == "02:42:0a:00:00:02"
