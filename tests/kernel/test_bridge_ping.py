@@ -119,5 +119,5 @@ def test_flood_reaches_every_other_port_at_one_instant_in_port_order(lab):
         ("b", "eth0"), ("c", "eth0")]
     assert request[5].time == request[6].time == request[3].time + 20e-6
     # only c answered; b dropped the request (not its address) without learning a
-    assert lab.k.netns["b"].stack.neigh.lookup("10.0.0.2", lab.k.netns["b"].interfaces["eth0"]) is None
-    assert lab.k.netns["c"].stack.neigh.lookup("10.0.0.2", lab.k.netns["c"].interfaces["eth0"]).mac == "02:42:0a:00:00:02"
+    assert lab.k.namespaces["b"].stack.neigh.lookup("10.0.0.2", lab.k.namespaces["b"].interfaces["eth0"]) is None
+    assert lab.k.namespaces["c"].stack.neigh.lookup("10.0.0.2", lab.k.namespaces["c"].interfaces["eth0"]).mac == "02:42:0a:00:00:02"
