@@ -33,6 +33,7 @@ class NetNamespace:
         self.tcp_conns: dict = {}
         self.icmp_sockets: list = []
         self._ifindex = 0
+        self._ifindexes: set[int] = set()    # the indexes of ``interfaces``
         self.add_interface(Loopback(kernel))     # lo is always index 1 in a new namespace
 
     def __repr__(self) -> str:
@@ -41,7 +42,7 @@ class NetNamespace:
     # -- devices -----------------------------------------------------------
     def _new_ifindex(self) -> int:
         """``dev_new_index``: the next index after the last one, skipping used ones."""
-        used = {d.ifindex for d in self.interfaces.values()}
+        used = self._ifindexes
         while True:
             self._ifindex += 1
             if self._ifindex not in used:
@@ -50,15 +51,17 @@ class NetNamespace:
     def add_interface(self, dev) -> None:
         """Register a device; one moved in from another namespace keeps its
         index unless that index is taken here (``dev_change_net_namespace``)."""
-        if not dev.ifindex or any(d.ifindex == dev.ifindex for d in self.interfaces.values()):
+        if not dev.ifindex or dev.ifindex in self._ifindexes:
             dev.ifindex = self._new_ifindex()
         dev.netns = self
         self.interfaces[dev.name] = dev
+        self._ifindexes.add(dev.ifindex)
         for a in dev.addrs:
             self._connected_route(dev, a)
 
     def remove_interface(self, dev) -> None:
-        self.interfaces.pop(dev.name, None)
+        if self.interfaces.pop(dev.name, None) is dev:
+            self._ifindexes.discard(dev.ifindex)
         self.routes.remove_dev(dev)
         self.stack.neigh.flush_dev(dev)
         dev.netns = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 
 @dataclass
@@ -32,13 +33,15 @@ def parent(path: str) -> str:
     return posixpath.dirname(path) or "/"
 
 
-def ancestors(path: str) -> list[str]:
-    """``/a/b/c`` → ``["/", "/a", "/a/b"]``."""
+@lru_cache(maxsize=1 << 16)
+def ancestors(path: str) -> tuple[str, ...]:
+    """``/a/b/c`` → ``("/", "/a", "/a/b")`` (a pure function of the text:
+    every container's rootfs asks it for the same few paths, many times)."""
     out, p = [], path
     while p != "/":
         p = parent(p)
         out.append(p)
-    return out[::-1]
+    return tuple(out[::-1])
 
 
 class Tree:
@@ -83,6 +86,6 @@ class Tree:
         return sum(n.size for n in self.nodes.values())
 
     def mkdirs(self, path: str, mode: int = 0o755) -> None:
-        for p in ancestors(path) + [path]:
+        for p in (*ancestors(path), path):
             if p not in self.nodes:
                 self.nodes[p] = Node("dir", mode=mode)
