@@ -16,7 +16,9 @@ while parsing (docker's ``opts.ListOpts`` validators).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any, Mapping
 
 FlagList = list[tuple[Any, ...]]
 
@@ -437,8 +439,10 @@ _LEAVES += [
 COMMANDS: dict[tuple[str, ...], CommandSpec] = {c.path: c for c in _LEAVES}
 
 
-def children(parent: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
-    """Map each name/alias under ``parent`` to the child's cobra path."""
+@lru_cache(maxsize=None)
+def children(parent: tuple[str, ...]) -> Mapping[str, tuple[str, ...]]:
+    """Map each name/alias under ``parent`` to the child's cobra path (the
+    command table is fixed: computed once per parent, read-only)."""
     out: dict[str, tuple[str, ...]] = {}
     for path, spec in COMMANDS.items():
         if len(path) == len(parent) + 1 and path[:-1] == parent:
@@ -448,4 +452,4 @@ def children(parent: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     if parent == ():
         for m in MANAGEMENT:
             out[m] = (m,)
-    return out
+    return MappingProxyType(out)

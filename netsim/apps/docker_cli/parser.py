@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from . import commands as _cmds
@@ -819,16 +820,36 @@ def _make_flags(spec: list[tuple[Any, ...]], help_shorthand: bool | None) -> lis
     return out
 
 
+_TABLES: dict[int, tuple] = {}
+
+
+def _flag_tables(flags: list[_Flag]) -> tuple:
+    """(flags, by long name, by shorthand, default values, dests whose default
+    is a list or dict) of a flag list; the lists come from caches and are never
+    changed, so the tables are built once per list (keyed by identity, and the
+    list itself is kept so that an identity cannot be reused)."""
+    found = _TABLES.get(id(flags))
+    if found is None or found[0] is not flags:
+        defaults: dict[str, Any] = {}
+        for f in flags:
+            defaults.setdefault(f.dest, f.default)
+        mutable = tuple(d for d, v in defaults.items() if isinstance(v, (dict, list)))
+        found = _TABLES[id(flags)] = (
+            flags, MappingProxyType({f.name: f for f in flags}),
+            MappingProxyType({f.short: f for f in flags if f.short}), defaults, mutable)
+    return found
+
+
 class _FlagSet:
     def __init__(self, flags: list[_Flag], interspersed: bool = True):
-        self.formal = {f.name: f for f in flags}
-        self.shorthands = {f.short: f for f in flags if f.short}
+        _, formal, shorthands, defaults, mutable = _flag_tables(flags)
+        self.formal = formal            # read-only, shared by every parse
+        self.shorthands = shorthands
         self.interspersed = interspersed
-        self.values: dict[str, Any] = {}
-        for f in flags:
-            d = f.default
-            self.values.setdefault(f.dest, dict(d) if isinstance(d, dict) else
-                                   list(d) if isinstance(d, list) else d)
+        self.values: dict[str, Any] = dict(defaults)
+        for dest in mutable:
+            d = defaults[dest]
+            self.values[dest] = dict(d) if isinstance(d, dict) else list(d)
         self.changed: set[str] = set()
         self.args: list[str] = []
         self.help_shorthand_used = False
@@ -994,13 +1015,19 @@ def _root_flags() -> list[_Flag]:
 
 
 @lru_cache(maxsize=None)
+def _help_only_flags() -> list[_Flag]:
+    """The flags of a command that has only ``--help``/``-h``."""
+    return _make_flags([], True)
+
+
+@lru_cache(maxsize=None)
 def _node_flags(path: tuple[str, ...]) -> tuple[list[_Flag], bool]:
     """Flags and interspersed-ness of a cobra node."""
     if path == ():
         return _root_flags(), True
     spec = _cmds.COMMANDS.get(path)
     if spec is None:  # management command: only --help/-h
-        return _make_flags([], True), True
+        return _help_only_flags(), True
     return _make_flags(spec.flags, spec.help_shorthand), spec.interspersed
 
 
@@ -1171,7 +1198,7 @@ def parse(argv: list[str]) -> Invocation:
 
     # `docker help [COMMAND...]`
     if rest[0] == "help":
-        hfs = _FlagSet(_make_flags([], True), True)
+        hfs = _FlagSet(_help_only_flags(), True)
         try:
             words = hfs.parse(rest[1:])
         except _FlagError as e:
