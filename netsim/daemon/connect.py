@@ -15,6 +15,7 @@ from .sandbox import Sandbox, hosts_file, resolv_conf
 
 
 ERR_IP_PREDEFINED = "user specified IP address is supported on user defined networks only"
+ERR_ALIAS_PREDEFINED = "network-scoped alias is supported only for containers in user defined networks"
 
 
 class ConnectMixin:
@@ -274,6 +275,9 @@ class ConnectMixin:
             raise Forbidden("container cannot be connected to multiple networks with one of the networks in private (none) mode")
         if ip and net.predefined:
             raise Forbidden(ERR_IP_PREDEFINED)
+        if aliases and net.predefined:
+            # updateNetworkConfig: after the --ip check, before anything is attached
+            raise Forbidden(ERR_ALIAS_PREDEFINED)
         if net.name in c.networks or net.id in c.networks:
             raise Forbidden(f"endpoint with name {c.name} already exists in network {net.name}")
         if ip and not net.user_subnet:

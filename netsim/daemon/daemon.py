@@ -147,6 +147,10 @@ class Daemon(LifecycleMixin, ConnectMixin):
             raise Forbidden(f"operation is not permitted on predefined {name} network")
         if any(n.name == name for n in self.networks.values()):
             raise Conflict(f"network with name {name} already exists")
+        if driver == "overlay":
+            # a swarm-scoped driver: the engine is not part of a swarm
+            raise Forbidden('This node is not a swarm manager. Use "docker swarm init" or '
+                            '"docker swarm join" to connect this node to swarm and try again.')
         if driver not in ("bridge", "host", "null"):
             raise NotFound(f"plugin \"{driver}\" not found")
         if not predefined and driver in ("host", "null"):

@@ -73,6 +73,8 @@ PROGRAMS: dict = {
     "wget": _lazy("wget", "wget_main"),
     "httpd": _lazy("httpd", "httpd_main"),
     "nc": _lazy("nc", "nc_main"),
+    "telnet": _lazy("telnet", "telnet_main"),
+    "ping6": _lazy("ping6", "ping6_main"),
 }
 
 BIN_DIRS = ("/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/")

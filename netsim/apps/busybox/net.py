@@ -1,207 +1,14 @@
-"""ip, ifconfig, route, netstat and arp: views of the namespace's kernel state."""
+"""ifconfig, route, netstat and arp (and ``ip``, in :mod:`.iproute`): views of the
+namespace's kernel state."""
 from __future__ import annotations
 
 import ipaddress
 
-from .common import UsageError, getopt, program, usage
+from .common import VERSION, UsageError, getopt, program, usage
+from .hostnames import AddrNames, gethostbyaddr
 from .procfs import interfaces, neigh_entries, route_flags
 
-IFF = ["LOOPBACK", "BROADCAST", "POINTOPOINT", "MULTICAST", "NOARP", "UP", "LOWER_UP"]
-
-
-def _flags(dev) -> list[str]:
-    if dev.kind == "loopback":
-        names = ["LOOPBACK"]
-    else:
-        names = ["BROADCAST", "MULTICAST"]
-    if dev.up:
-        names.append("UP")
-        if dev.carrier:
-            names.append("LOWER_UP")
-    return names
-
-
-def _link_line(dev, netns) -> str:
-    name = dev.name
-    mdown = False
-    peer = getattr(dev, "peer", None)
-    if dev.kind == "veth" and peer is not None:
-        local = next((d for d in netns.interfaces.values() if d.ifindex == peer.ifindex), None)
-        if local is not None:
-            name += f"@{local.name}"
-            mdown = not local.up
-        else:
-            name += f"@if{peer.ifindex}"
-            mdown = True
-    flags = _flags(dev)
-    prefix = "NO-CARRIER," if dev.up and not dev.carrier else ""
-    fl = "<" + prefix + ",".join(flags) + (",M-DOWN" if mdown else "") + "> "
-    line = f"{dev.ifindex}: {name}: {fl}mtu {dev.mtu} qdisc noqueue "
-    if dev.master is not None:
-        line += f"master {dev.master.name} "
-    if dev.kind == "loopback":
-        line += "qlen 1000"
-    return line
-
-
-def _link_addr(dev) -> str:
-    if dev.kind == "loopback":
-        return "    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00"
-    return f"    link/ether {dev.mac} brd ff:ff:ff:ff:ff:ff"
-
-
-def _addr_lines(dev) -> list[tuple[str, str]]:
-    out = []
-    for a in dev.addrs:
-        scope = "host" if dev.kind == "loopback" else "global"
-        brd = ""
-        if dev.kind != "loopback" and a.network.prefixlen < 31:
-            brd = f"brd {a.network.broadcast_address} "
-        out.append((f"    inet {a.ip}/{a.network.prefixlen} {brd}scope {scope} {dev.name}",
-                    "       valid_lft forever preferred_lft forever"))
-    return out
-
-
-@program
-def ip_main(proc):
-    args = proc.argv[1:]
-    family = None
-    oneline = False
-    while args and args[0].startswith("-") and len(args[0]) > 1:
-        opt = args.pop(0)
-        if opt in ("-4",):
-            family = "inet"
-        elif opt in ("-6",):
-            family = "inet6"
-        elif opt in ("-0",):
-            family = "link"
-        elif opt in ("-o", "-oneline"):
-            oneline = True
-        elif opt in ("-s", "-stats", "-d", "-details", "-r", "-resolve"):
-            pass
-        elif opt.startswith("-f") and args:
-            family = args.pop(0)
-        else:
-            proc.err(f'ip: invalid argument \'{opt}\' to \'ip\'\n')
-            return 1
-    if not args:
-        return usage(proc, "ip", "[OPTIONS] address|route|link|neigh|rule [ARGS]")
-    obj, rest = args[0], args[1:]
-    ns = proc.netns
-    sl = "\\" if oneline else "\n"
-
-    def match(word, full, minlen=1):
-        return len(word) >= minlen and full.startswith(word)
-
-    if match(obj, "address") or match(obj, "link"):
-        is_link = match(obj, "link") and not match(obj, "address")
-        dev_name = None
-        only_up = False
-        rest_kind: list = []
-        rest = list(rest)
-        if rest and rest[0] in ("show", "list", "lst", "sh", "ls", "s", "l"):
-            rest = rest[1:]
-        while rest:
-            w = rest.pop(0)
-            if w == "dev" and rest:
-                dev_name = rest.pop(0)
-            elif w == "up":
-                only_up = True
-            elif w == "type" and rest:
-                kinds = {"veth": "veth", "bridge": "bridge"}
-                want_kind = kinds.get(rest.pop(0))
-                rest_kind.append(want_kind)
-            else:
-                dev_name = w
-        devs = interfaces(ns)
-        if dev_name is not None:
-            if dev_name not in ns.interfaces:
-                proc.err(f'ip: can\'t find device \'{dev_name}\'\n')
-                return 1
-            devs = [ns.interfaces[dev_name]]
-        if only_up:
-            devs = [d for d in devs if d.up]
-        if rest_kind:
-            devs = [d for d in devs if d.kind in rest_kind]
-        out = []
-        for d in devs:
-            if family == "inet" and not is_link:
-                addrs = _addr_lines(d)
-                if not addrs:
-                    continue
-                if oneline:
-                    for a, b in addrs:
-                        out.append(f"{d.ifindex}: {d.name}{a}{sl}{b}\n")
-                else:
-                    out.append(_link_line(d, ns) + "\n")
-                    for a, b in addrs:
-                        out.append(a + "\n" + b + "\n")
-                continue
-            head = _link_line(d, ns) + sl + _link_addr(d)
-            if oneline:
-                out.append(head + "\n")
-                if not is_link:
-                    for a, b in _addr_lines(d):
-                        out.append(f"{d.ifindex}: {d.name}{a}{sl}{b}\n")
-                continue
-            out.append(head + "\n")
-            if not is_link:
-                for a, b in _addr_lines(d):
-                    out.append(a + "\n" + b + "\n")
-        proc.out("".join(out))
-        return 0
-
-    if match(obj, "route"):
-        if rest and rest[0] not in ("show", "list", "lst", "sh", "ls", "s", "l"):
-            if rest[0] == "get" and len(rest) > 1:
-                r = ns.routes.lookup(rest[1])
-                if r is None:
-                    proc.err("ip: RTNETLINK answers: Network is unreachable\n")
-                    return 2
-                src = ns.source_address(rest[1])
-                via = f"via {r.gateway} " if r.gateway else ""
-                proc.out(f"{rest[1]} {via}dev {r.dev.name}  src {src} \n")
-                return 0
-            proc.err(f"ip: RTNETLINK answers: Operation not permitted\n")
-            return 2
-        out = []
-        for r in ns.routes.sorted():
-            if r.dst.prefixlen == 0:
-                line = "default "
-            elif r.dst.prefixlen == 32:
-                line = f"{r.dst.network_address} "
-            else:
-                line = f"{r.dst.with_prefixlen} "
-            if r.gateway:
-                line += f"via {r.gateway} "
-            line += f"dev {r.dev.name} "
-            if r.scope != "universe":
-                line += f"scope {r.scope} "
-            if r.src:
-                line += f" src {r.src} "
-            if r.metric:
-                line += f" metric {r.metric} "
-            out.append(line + "\n")
-        proc.out("".join(out))
-        return 0
-
-    if match(obj, "neighbour") or match(obj, "neighbor"):
-        out = []
-        for e, state in neigh_entries(ns):
-            line = f"{e.ip} dev {e.dev.name} "
-            if e.mac:
-                line += f"lladdr {e.mac}"
-            # ``ip neigh`` statistics as the reference kernel reports them:
-            # ref, used/confirmed/updated seconds, probes (4 once resolved
-            # by our own solicitation, 0 when learned from a request)
-            age = int(ns.kernel.sched.now - e.updated) if state == "STALE" else 0
-            probes = 4 if e.probes else 0
-            line += f" ref 1 used {age}/{age}/{age} probes {probes} {state}"
-            out.append(line + "\n")
-        proc.out("".join(out))
-        return 0
-
-    return usage(proc, "ip", "[OPTIONS] address|route|link|neigh|rule [ARGS]")
+from .iproute import ip_main  # noqa: E402,F401  (the ``ip`` applet)
 
 
 # -- ifconfig ---------------------------------------------------------------
@@ -246,38 +53,136 @@ def _ifconfig_one(dev) -> str:
     return s
 
 
+IFCONFIG_USAGE = (
+    "[-a] [IFACE] [ADDRESS]\n\nConfigure a network interface\n\n"
+    "\t[add ADDRESS[/PREFIXLEN]]\n\t[del ADDRESS[/PREFIXLEN]]\n"
+    "\t[[-]broadcast [ADDRESS]] [[-]pointopoint [ADDRESS]]\n"
+    "\t[netmask ADDRESS] [dstaddr ADDRESS]\n\t[outfill NN] [keepalive NN]\n"
+    "\t[hw ether|infiniband ADDRESS] [metric NN] [mtu NN]\n"
+    "\t[[-]trailers] [[-]arp] [[-]allmulti]\n"
+    "\t[multicast] [[-]promisc] [txqueuelen NN] [[-]dynamic]\n"
+    "\t[mem_start NN] [io_addr NN] [irq NN]\n\t[up|down] ...")
+
+# ifconfig keywords that set an interface parameter: the ioctl and whether
+# the keyword takes a value (busybox ifconfig.c's OptArray); the flag
+# keywords are collected and applied at the end with SIOCGIFFLAGS/SIOCSIFFLAGS
+IFCONFIG_SETTERS = {
+    "netmask": "SIOCSIFNETMASK", "broadcast": "SIOCSIFBRDADDR", "dstaddr": "SIOCSIFDSTADDR",
+    "pointopoint": "SIOCSIFDSTADDR", "metric": "SIOCSIFMETRIC", "mtu": "SIOCSIFMTU",
+    "txqueuelen": "SIOCSIFTXQLEN", "hw": "SIOCSIFHWADDR", "add": "SIOCSIFADDR",
+    "del": "SIOCDIFADDR", "mem_start": "SIOCSIFMAP", "io_addr": "SIOCSIFMAP", "irq": "SIOCSIFMAP",
+    "keepalive": "SIOCSKEEPALIVE", "outfill": "SIOCSOUTFILL",
+}
+IFCONFIG_FLAGS = {"up", "down", "arp", "-arp", "trailers", "-trailers", "promisc", "-promisc",
+                  "allmulti", "-allmulti", "multicast", "-multicast", "dynamic", "-dynamic",
+                  "-broadcast", "-pointopoint"}
+
+
 @program
 def ifconfig_main(proc):
-    try:
-        opts, args = getopt(proc, "a", proc.argv[1:])
-    except UsageError:
-        return usage(proc, "ifconfig", "[-a] [IFACE]")
+    """busybox ifconfig: ``-a`` is its only option (any other word is an
+    interface name); without CAP_NET_ADMIN every change fails with EPERM,
+    naming the ioctl (ENODEV when there is no such interface)."""
+    args = proc.argv[1:]
+    if args == ["--help"]:
+        return bb_usage(proc, "ifconfig", IFCONFIG_USAGE, 0)
+    show_all = False
+    if args and args[0] == "-a":
+        show_all, args = True, args[1:]
     ns = proc.netns
-    if args:
-        name = args[0]
-        if len(args) > 1:
-            proc.err("ifconfig: SIOCSIFADDR: Operation not permitted\n")
-            return 1
-        if name not in ns.interfaces:
+    if not args:
+        devs = sorted(ns.interfaces.values(), key=lambda d: d.name)
+        proc.out("".join(_ifconfig_one(d) for d in devs if show_all or d.up))
+        return 0
+    name, rest = args[0], args[1:]
+    exists = name in ns.interfaces
+    if not rest:
+        if not exists:
             proc.err(f"ifconfig: {name}: error fetching interface information: Device not found\n")
             return 1
         proc.out(_ifconfig_one(ns.interfaces[name]))
         return 0
-    devs = sorted(ns.interfaces.values(), key=lambda d: d.name)
-    proc.out("".join(_ifconfig_one(d) for d in devs if opts.get("a") or d.up))
+    errno_text = "Operation not permitted" if exists else "No such device"
+    flags = False
+    i = 0
+    while i < len(rest):
+        w = rest[i]
+        if w in IFCONFIG_FLAGS:
+            flags = True
+        elif w in IFCONFIG_SETTERS:
+            if w == "hw":
+                i += 1
+            i += 1
+            if i >= len(rest):
+                return bb_usage(proc, "ifconfig", IFCONFIG_USAGE)
+            proc.err(f"ifconfig: {IFCONFIG_SETTERS[w]}: {errno_text}\n")
+            return 1
+        else:
+            proc.err(f"ifconfig: SIOCSIFADDR: {errno_text}\n")
+            return 1
+        i += 1
+    if flags:
+        request = "SIOCSIFFLAGS" if exists else "SIOCGIFFLAGS"
+        proc.err(f"ifconfig: {request}: {errno_text}\n")
+        return 1
     return 0
 
 
+def bb_usage(proc, name: str, text: str, status: int = 1) -> int:
+    """``bb_show_usage``: a text starting on a new line follows the name
+    directly; ``APPLET --help`` prints it too, with exit status 0."""
+    sep = "" if text.startswith("\n") else " "
+    proc.err(f"{VERSION}\n\nUsage: {name}{sep}{text}\n")
+    return status
+
+
 # -- route / netstat -r --------------------------------------------------------
+
+ROUTE_USAGE = (
+    "[-ne] [-A inet[6]] [{add|del} [-net|-host] TARGET [netmask MASK]\n"
+    "\t[gw GATEWAY] [metric N] [mss BYTES] [window BYTES] [reject] [IFACE]]\n\n"
+    "Show or edit kernel routing tables\n\n"
+    "\t-n\tDon't resolve names\n"
+    "\t-e\tDisplay other/more information\n"
+    "\t-A inet[6]\tSelect address family")
+
+NETSTAT_USAGE = (
+    "[-ral] [-tuwx] [-en]\n\nDisplay networking information\n\n"
+    "\t-r\tRouting table\n\t-a\tAll sockets\n\t-l\tListening sockets\n"
+    "\t\tElse: connected sockets\n\t-t\tTCP sockets\n\t-u\tUDP sockets\n"
+    "\t-w\tRaw sockets\n\t-x\tUnix sockets\n\t\tElse: all socket types\n"
+    "\t-e\tOther/more information\n\t-n\tDon't resolve names")
+
+ARP_USAGE = (
+    "\n[-vn]\t[-H HWTYPE] [-i IF] -a [HOSTNAME]\n"
+    "[-v]\t\t    [-i IF] -d HOSTNAME [pub]\n"
+    "[-v]\t[-H HWTYPE] [-i IF] -s HOSTNAME HWADDR [temp]\n"
+    "[-v]\t[-H HWTYPE] [-i IF] -s HOSTNAME HWADDR [netmask MASK] pub\n"
+    "[-v]\t[-H HWTYPE] [-i IF] -Ds HOSTNAME IFACE [netmask MASK] pub\n\n"
+    "Manipulate ARP cache\n\n"
+    "\t-a\t\tDisplay (all) hosts\n\t-d\t\tDelete ARP entry\n\t-s\t\tSet new entry\n"
+    "\t-v\t\tVerbose\n\t-n\t\tDon't resolve names\n\t-i IF\t\tNetwork interface\n"
+    "\t-D\t\tRead HWADDR from IFACE\n\t-A,-p AF\tProtocol family\n"
+    "\t-H HWTYPE\tHardware address type")
+
 
 def _rt_flags(r) -> str:
     f = route_flags(r)
     return "U" + ("G" if f & 2 else "") + ("H" if f & 4 else "")
 
 
-def _route_table(ns, netstat: bool) -> str:
+def _route_table(proc, numeric: bool, netstat_fmt: bool):
+    """busybox ``bb_displayroutes`` (a generator: names are looked up).
+
+    Without ``-n``, ``INET_rresolve`` prints ``default`` for destination
+    0.0.0.0 and ``*`` for no gateway; a destination with host bits or a
+    gateway is looked up by address (``/etc/hosts``, then DNS PTR); a
+    network would be looked up in ``/etc/networks``, which busybox's image
+    does not have, so it stays numeric."""
+    ns = proc.netns
+    names = AddrNames(proc)
     out = "Kernel IP routing table\n"
-    if netstat:
+    if netstat_fmt:
         out += "Destination     Gateway         Genmask         Flags   MSS Window  irtt Iface\n"
     else:
         out += "Destination     Gateway         Genmask         Flags Metric Ref    Use Iface\n"
@@ -286,9 +191,18 @@ def _route_table(ns, netstat: bool) -> str:
             continue
         dst = str(r.dst.network_address)
         gw = r.gateway or "0.0.0.0"
+        if not numeric:
+            if dst == "0.0.0.0":
+                dst = "default"
+            elif int(r.dst.network_address) & ~int(r.dst.netmask) & 0xFFFFFFFF:
+                dst = (yield from names.lookup(dst)) or dst
+            if gw == "0.0.0.0":
+                gw = "*"
+            else:
+                gw = (yield from names.lookup(gw)) or gw
         line = f"{dst:<15.15} {gw:<15.15} {str(r.dst.netmask):<16}{_rt_flags(r):<6}"
-        if netstat:
-            line += f"{0:5d} {0:<6d} {0:5d} {r.dev.name}"
+        if netstat_fmt:
+            line += f"{0:5d} {0:<5d} {0:6d} {r.dev.name}"
         else:
             line += f"{r.metric:<6d} {0:<2d} {0:7d} {r.dev.name}"
         out += line + "\n"
@@ -297,14 +211,31 @@ def _route_table(ns, netstat: bool) -> str:
 
 @program
 def route_main(proc):
+    if proc.argv[1:] == ["--help"]:
+        return bb_usage(proc, "route", ROUTE_USAGE, 0)
     try:
-        opts, args = getopt(proc, "neA:", proc.argv[1:])
+        opts, args = getopt(proc, "A:ne", proc.argv[1:], permute=False)
     except UsageError:
-        return usage(proc, "route", "[{add|del|delete}]")
+        return bb_usage(proc, "route", ROUTE_USAGE)
+    if opts.get("A") not in (None, "inet", "inet6"):
+        return bb_usage(proc, "route", ROUTE_USAGE)
     if args:
-        proc.err("route: SIOCADDRT: Operation not permitted\n")
+        if args[0] == "add" and len(args) > 1:
+            proc.err("route: SIOCADDRT: Operation not permitted\n")
+        elif args[0] in ("del", "delete") and len(args) > 1:
+            proc.err("route: SIOCDELRT: Operation not permitted\n")
+        else:
+            return bb_usage(proc, "route", ROUTE_USAGE)
         return 1
-    proc.out(_route_table(proc.netns, netstat=False))
+    if opts.get("A") == "inet6":
+        # containers have IPv6 disabled: only the kernel's two reject routes
+        proc.out("Kernel IPv6 routing table\n"
+                 "Destination                                 Next Hop                                "
+                 "Flags Metric Ref    Use Iface\n"
+                 + ("::/0                                        ::                                      "
+                    "!n    -1     1        0 lo      \n") * 2)
+        return 0
+    proc.out((yield from _route_table(proc, bool(opts.get("n")), bool(opts.get("e")))))
     return 0
 
 
@@ -316,87 +247,137 @@ TCP_STATES = {
 }
 
 
-def _hostport(addr: str, port: int, v6: bool) -> str:
+def _hostport(proc, addr: str, port: int, v6: bool, numeric: bool):
+    """busybox netstat's ``ip_port_str`` (a generator): the host's name
+    unless ``-n`` (no cache: each column is looked up), the port as a number
+    (the image has no /etc/services), ``*`` for port 0."""
     p = "*" if port == 0 else str(port)
     if v6:
         host = "::" if addr == "0.0.0.0" else f"::ffff:{addr}"
-        return f"{host}:{p}"
-    return f"{addr}:{p}"
+    else:
+        host = addr
+    if not numeric:
+        name = yield from gethostbyaddr(proc, addr if not v6 or addr != "0.0.0.0" else "::")
+        if name:
+            host = name
+    return f"{host}:{p}"
 
 
 @program
 def netstat_main(proc):
+    """busybox netstat (Debian's build: no -p, no -W).  Sections in
+    busybox's order: tcp, tcp6, udp, udp6, raw, raw6, then UNIX sockets
+    (a busybox container has none: the header only)."""
+    if proc.argv[1:] == ["--help"]:
+        return bb_usage(proc, "netstat", NETSTAT_USAGE, 0)
     try:
-        opts, args = getopt(proc, "laentuwrWp", proc.argv[1:])
+        opts, args = getopt(proc, "laentuwxr", proc.argv[1:])
     except UsageError:
-        return usage(proc, "netstat", "[-ral] [-tuwx] [-en]")
-    ns = proc.netns
+        return bb_usage(proc, "netstat", NETSTAT_USAGE)
+    numeric = bool(opts.get("n"))
     if opts.get("r"):
-        proc.out(_route_table(ns, netstat=True))
+        proc.out((yield from _route_table(proc, numeric, not opts.get("e"))))
         return 0
     listening = bool(opts.get("l") or opts.get("a"))
     connected = bool(opts.get("a") or not opts.get("l"))
-    protos = {p for p in "tuw" if opts.get(p)} or {"t", "u", "w"}
-    out = "Active Internet connections "
+    protos = {p for p in "tuwx" if opts.get(p)} or {"t", "u", "w", "x"}
     if listening and connected:
-        out += "(servers and established)"
+        which = "(servers and established)"
     elif listening:
-        out += "(only servers)"
+        which = "(only servers)"
     else:
-        out += "(w/o servers)"
-    out += "\nProto Recv-Q Send-Q Local Address           Foreign Address         State       \n"
+        which = "(w/o servers)"
+    ns = proc.netns
+    out = []
+    if protos & {"t", "u", "w"}:
+        out.append(f"Active Internet connections {which}"
+                   "\nProto Recv-Q Send-Q Local Address           Foreign Address         State       \n")
 
     def row(proto, local, remote, state):
         return f"{proto}   {0:6d} {0:6d} {local:<23} {remote:<23} {state:<12}\n"
 
-    rows4, rows6 = [], []
     if "t" in protos:
+        tcp4, tcp6 = [], []
         for (addr, port), lst in ns.tcp_listeners.items():
-            if not listening:
-                continue
-            v6 = getattr(lst, "v6", False)
-            (rows6 if v6 else rows4).append(row(
-                "tcp", _hostport(addr, port, v6), _hostport("0.0.0.0", 0, v6), "LISTEN"))
+            if listening:
+                tcp6.append((addr, port, 0, 0, "LISTEN")) if getattr(lst, "v6", False) \
+                    else tcp4.append((addr, port, "0.0.0.0", 0, "LISTEN"))
         for key, conn in ns.tcp_conns.items():
             if not connected:
                 continue
             v6 = getattr(conn.listener, "v6", False) if conn.listener else getattr(conn, "v6", False)
-            (rows6 if v6 else rows4).append(row(
-                "tcp", _hostport(conn.local[0], conn.local[1], v6),
-                _hostport(conn.remote[0], conn.remote[1], v6),
-                TCP_STATES.get(conn.state, conn.state)))
+            (tcp6 if v6 else tcp4).append((conn.local[0], conn.local[1], conn.remote[0],
+                                           conn.remote[1], TCP_STATES.get(conn.state, conn.state)))
+        for rows, v6 in ((tcp4, False), (tcp6, True)):
+            for laddr, lport, raddr, rport, state in rows:
+                local = yield from _hostport(proc, laddr, lport, v6, numeric)
+                remote = yield from _hostport(proc, raddr or "0.0.0.0", rport, v6, numeric)
+                out.append(row("tcp", local, remote, state))
     if "u" in protos:
+        udp4, udp6 = [], []
         for (addr, port), sock in ns.udp.items():
             peer = getattr(sock, "peer", None)
             if (peer is None and not listening) or (peer is not None and not connected):
                 continue
             v6 = getattr(sock, "v6", False)
-            remote = _hostport(peer[0], peer[1], v6) if peer else _hostport("0.0.0.0", 0, v6)
-            (rows6 if v6 else rows4).append(row(
-                "udp", _hostport(addr, port, v6), remote, "ESTABLISHED" if peer else ""))
-    proc.out(out + "".join(rows4) + "".join(rows6))
+            (udp6 if v6 else udp4).append((addr, port, peer))
+        for rows, v6 in ((udp4, False), (udp6, True)):
+            for addr, port, peer in rows:
+                local = yield from _hostport(proc, addr, port, v6, numeric)
+                remote = yield from _hostport(proc, peer[0] if peer else "0.0.0.0",
+                                              peer[1] if peer else 0, v6, numeric)
+                out.append(row("udp", local, remote, "ESTABLISHED" if peer else ""))
+    if "x" in protos:
+        out.append(f"Active UNIX domain sockets {which}"
+                   "\nProto RefCnt Flags       Type       State         I-Node Path\n")
+    proc.out("".join(out))
     return 0
 
 
 @program
 def arp_main(proc):
+    """busybox arp: the entries of /proc/net/arp; without ``-n`` each
+    address is looked up by name (``?`` when it has none); a HOSTNAME
+    argument is resolved first (``Host name lookup failure`` when it does
+    not resolve).  Changes need CAP_NET_ADMIN: EPERM."""
+    from ..libc import HSTRERROR, gethostbyname
+    if proc.argv[1:] == ["--help"]:
+        return bb_usage(proc, "arp", ARP_USAGE, 0)
     try:
-        opts, args = getopt(proc, "navi:H:t:dsD", proc.argv[1:])
+        opts, args = getopt(proc, "A:p:H:t:i:adnDsv", proc.argv[1:])
     except UsageError:
-        return usage(proc, "arp", "[-vn] [-H HWTYPE] [-i IF] -a [HOSTNAME]")
+        return bb_usage(proc, "arp", ARP_USAGE)
+    if opts.get("s"):
+        proc.err("arp: SIOCSARP: Operation not permitted\n")
+        return 1
+    if opts.get("d"):
+        proc.err("arp: SIOCDARP(priv): Operation not permitted\n")
+        return 1
     ns = proc.netns
-    out = ""
-    entries = neigh_entries(ns)
-    if opts.get("i"):
-        entries = [(e, s) for e, s in entries if e.dev.name == opts["i"]]
+    host = None
     if args:
-        entries = [(e, s) for e, s in entries if e.ip == args[0]]
+        got = yield from gethostbyname(proc, args[0])
+        if isinstance(got, int):
+            proc.err(f"arp: {args[0]}: {HSTRERROR.get(got, 'Unknown host')}\n")
+            return 1
+        host = got.addrs[0]
+    entries = neigh_entries(ns)
+    out = []
+    shown = 0
     for e, state in entries:
-        name = "?" if opts.get("n") else "?"
-        out += f"{name} ({e.ip}) at "
-        out += f"{e.mac} [ether] " if e.mac else "<incomplete> "
-        out += f" on {e.dev.name}\n"
-    if args and not entries:
-        out += f"No match found in {len(neigh_entries(ns))} entries\n"
-    proc.out(out)
+        if host is not None and e.ip != host:
+            continue
+        if opts.get("i") and e.dev.name != opts["i"]:
+            continue
+        shown += 1
+        name = "?"
+        if not opts.get("n"):
+            if int(ipaddress.IPv4Address(e.ip)) & 0xFF:
+                name = (yield from gethostbyaddr(proc, e.ip)) or "?"
+        line = f"{name} ({e.ip}) at "
+        line += f"{e.mac} [ether] " if e.mac else "<incomplete> "
+        out.append(line + f" on {e.dev.name}\n")
+    if not shown and (host is not None or opts.get("i")):
+        out.append(f"No match found in {len(entries)} entries\n")
+    proc.out("".join(out))
     return 0

@@ -395,7 +395,7 @@ def _awk_tokens(src: str):
             continue
         m = _AWK_TOKEN.match(src, i)
         if not m:
-            raise AwkError(f"syntax error at '{src[i]}'")
+            raise AwkError("Unexpected token")   # busybox next_token: EMSG_UNEXP_TOKEN
         i = m.end()
         kind = m.lastgroup
         if kind == "ws":
@@ -421,7 +421,7 @@ class _AwkParser:
     def take(self, value=None):
         tok = self.peek()
         if value is not None and tok[1] != value:
-            raise AwkError(f"syntax error: expected {value}, got {tok[1]}")
+            raise AwkError("Unexpected token")
         self.i += 1
         return tok
 
@@ -452,7 +452,7 @@ class _AwkParser:
                 self.take()
                 return stmts
             if self.peek()[0] is None:
-                raise AwkError("syntax error: missing }")
+                raise AwkError("Unexpected token")
             stmts.append(self.statement())
 
     def statement(self):
@@ -614,7 +614,7 @@ class _AwkParser:
                 self.take("]")
                 return ("index", val, key)
             return ("var", val)
-        raise AwkError(f"syntax error at '{val}'")
+        raise AwkError("Unexpected token")
 
     def primary_field(self):
         kind, val = self.peek()
@@ -629,7 +629,7 @@ class _AwkParser:
         if kind == "name":
             self.take()
             return ("var", val)
-        raise AwkError("syntax error after $")
+        raise AwkError("Unexpected token")
 
 
 _AWK_FUNCS = {"length", "substr", "toupper", "tolower", "index", "split", "sub", "gsub", "int",
@@ -922,7 +922,7 @@ def awk_main(proc):
         items = _AwkParser(_awk_tokens(program)).program()
     except (AwkError, re.error) as e:
         proc.err(f"awk: cmd. line:1: {e}\n")
-        return 2
+        return 1        # syntax_error: bb_error_msg_and_die
     awk = Awk(items, fs, assigns)
     try:
         awk.run_items("BEGIN")
@@ -941,7 +941,7 @@ def awk_main(proc):
     except (AwkError, re.error) as e:
         proc.out("".join(awk.out))
         proc.err(f"awk: cmd. line:1: {e}\n")
-        return 2
+        return 1
     proc.out("".join(awk.out))
     return 0
     yield

@@ -144,10 +144,17 @@ def _download(proc, url, opts, quiet):
             status = int(parts[1])
         except (IndexError, ValueError):
             status = 0
+        if status not in (0, 100, 200, 201, 202, 203, 204, 300, 301, 302, 303, 307, 308):
+            # busybox checks the status before reading the headers: with -S
+            # an error shows its status line only
+            conn.close()
+            _die(proc, f"server returned error: {status_line}")
         headers = {}
         while True:
             h = yield from reader.line()
             if h is None or h in ("", "\r"):
+                if h is not None and opts.get("S"):
+                    proc.err("  \n")      # busybox shows the empty line ending the headers too
                 break
             h = _sanitize(h)
             if opts.get("S"):
@@ -172,6 +179,12 @@ def _download(proc, url, opts, quiet):
             conn.close()
             _die(proc, f"server returned error: {status_line}")
         break
+    if opts.get("Z"):
+        # --spider: the headers say the file is there; nothing is opened or read
+        conn.close()
+        if not quiet:
+            proc.err("remote file exists\n")
+        return
     clen = headers.get("content-length")
     total = int(clen) if clen and clen.isdigit() else None
     chunked = headers.get("transfer-encoding", "").lower() == "chunked"

@@ -1,0 +1,57 @@
+"""busybox ping6 in a Docker container, where IPv6 is disabled.
+
+``ping6`` resolves its target for IPv6 only (``getaddrinfo(AF_INET6)``): an
+IPv4 address is a ``bad address``, and so is every container name, since
+the embedded DNS has no AAAA records (the query still costs what it costs:
+an unknown name is forwarded and times out).  ``/etc/hosts`` names ``::1``
+(``localhost``, ``ip6-localhost``...).  An IPv6 address gets the ``PING``
+line, then ``sendto`` fails: no IPv6 address is configured (``Cannot
+assign requested address``, for ``::1`` and ``fe80::1`` alike).
+"""
+from __future__ import annotations
+
+import ipaddress
+
+from ...proto import dns
+from .. import libc
+from .common import VERSION, UsageError, getopt
+
+USAGE = "[OPTIONS] HOST"   # the full text is not recorded (ping.py prints the same short form)
+
+
+def _v6_hosts(proc, name: str) -> str | None:
+    try:
+        text = proc.fs.read("/etc/hosts")
+    except (FileNotFoundError, IsADirectoryError):
+        return None
+    for line in text.splitlines():
+        words = line.split("#", 1)[0].split()
+        if len(words) >= 2 and ":" in words[0] and name.lower() in (w.lower() for w in words[1:]):
+            return words[0]
+    return None
+
+
+def ping6_main(proc):
+    try:
+        opts, args = getopt(proc, "qvAc:s:t:w:W:I:p:i:", proc.argv[1:])
+    except UsageError:
+        proc.err(f"{VERSION}\n\nUsage: ping6 {USAGE}\n")
+        return 1
+    if len(args) != 1:
+        proc.err(f"{VERSION}\n\nUsage: ping6 {USAGE}\n")
+        return 1
+    host = args[0]
+    addr = None
+    try:
+        addr = str(ipaddress.IPv6Address(host))
+    except ValueError:
+        addr = _v6_hosts(proc, host)
+        if addr is None and not libc.is_ipv4(host):
+            yield from libc.dns_lookup(proc, host, (dns.AAAA,))   # never an AAAA record here
+    if addr is None:
+        proc.err(f"ping6: bad address '{host}'\n")
+        return 1
+    size = opts.get("s", "56")
+    proc.out(f"PING {host} ({addr}): {size} data bytes\n")
+    proc.err("ping6: sendto: Cannot assign requested address\n")
+    return 1
