@@ -2,7 +2,12 @@
 
 Resolving an address queues the packet, broadcasts an ARP request and retries
 once a second, three times (``mcast_solicit``), as Linux does; on failure the
-queued packets are dropped and their senders told ``Host unreachable``.
+queued packets are dropped and their senders told ``Host unreachable``.  The
+probe counter counts as ``neigh_max_probes`` does: an INCOMPLETE entry starts
+at ``ucast_solicit`` (3) and fails at ucast + app + mcast = 6, so ``ip neigh``
+shows a resolved entry with ``probes 4`` and a failed one with ``probes 6``.
+A FAILED entry stays in the table (the neighbour GC leaves tables below
+``gc_thresh1`` = 128 entries alone); the next packet to it starts over.
 """
 from __future__ import annotations
 
@@ -11,7 +16,10 @@ from dataclasses import dataclass, field
 from .packet import ARP, BROADCAST, ETH_ARP, Ether
 
 ARP_RETRANS = 1.0
-ARP_PROBES = 3
+UCAST_PROBES = 3       # net.ipv4.neigh.*.ucast_solicit
+APP_PROBES = 0         # app_solicit
+MCAST_PROBES = 3       # mcast_solicit
+MAX_PROBES = UCAST_PROBES + APP_PROBES + MCAST_PROBES
 REACHABLE_TIME = 30.0
 
 
@@ -59,8 +67,10 @@ class NeighborTable:
                 entry.state = "STALE"
             dev.xmit(Ether(dev.mac, entry.mac, 0x0800, ip_packet))
             return
-        if entry is None:
-            entry = self.entries[key] = NeighborEntry(ip, dev, updated=self.sched.now)
+        if entry is None or entry.state == "FAILED":
+            # NONE or FAILED -> INCOMPLETE (__neigh_event_send)
+            entry = self.entries[key] = NeighborEntry(ip, dev, updated=self.sched.now,
+                                                      probes=UCAST_PROBES)
             entry.queue.append(ip_packet)
             self._solicit(entry)
         else:
@@ -69,14 +79,14 @@ class NeighborTable:
     def _solicit(self, entry: NeighborEntry) -> None:
         if self.entries.get((entry.ip, entry.dev.ifindex)) is not entry or entry.mac:
             return
-        if entry.probes >= ARP_PROBES:
+        if entry.probes >= MAX_PROBES:
             entry.state = "FAILED"
+            entry.updated = self.sched.now
             failed, entry.queue = entry.queue, []
-            del self.entries[(entry.ip, entry.dev.ifindex)]
             kernel = self.stack.kernel
             if kernel.hops is not None:
                 kernel.trace(entry.dev, None, f"{entry.dev.name}: ARP for {entry.ip} failed after "
-                             f"{ARP_PROBES} requests, {len(failed)} packet(s) dropped (host unreachable)")
+                             f"{MCAST_PROBES} requests, {len(failed)} packet(s) dropped (host unreachable)")
             for ip_packet in failed:
                 self.stack.unreachable(ip_packet)
             return

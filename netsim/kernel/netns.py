@@ -165,7 +165,10 @@ class NetNamespace:
             conn = self.tcp_conns.get((inner.src, t.sport, inner.dst, t.dport))
             if conn is not None and conn.state == "SYN_SENT" and errno == "EHOSTUNREACH":
                 conn._fail(errno)
-        elif inner.proto == PROTO_ICMP:
+        elif inner.proto == PROTO_ICMP and icmp_packet is not None:
+            # A raw ICMP socket reads ICMP errors as packets; it is not told an
+            # errno (raw_err: only with IP_RECVERR or when connected), so a
+            # failed neighbour resolution leaves busybox ping silent.
             for sock in self.icmp_sockets:
                 if sock.ident == t.ident:
-                    sock.queue.push((icmp_packet, self.kernel.sched.now) if icmp_packet else errno)
+                    sock.queue.push((icmp_packet, self.kernel.sched.now))
