@@ -236,7 +236,14 @@ def _route(proc, ns, words, family=None) -> int:
             proc.err('Command line is not complete. Try option "help"\n')
             return 255
         dst = words[1]
-        r = ns.routes.lookup(dst)
+        if family == "inet6" or ":" in dst:
+            proc.err("netsim: ip route get: IPv6 lookups are not modelled (no IPv6 data path)\n")
+            return 1
+        try:
+            r = ns.routes.lookup(dst)
+        except ValueError:
+            proc.err(f'Error: any valid prefix is expected rather than "{dst}".\n')
+            return 1
         if r is None:
             proc.err("RTNETLINK answers: Network is unreachable\n")
             return 2
