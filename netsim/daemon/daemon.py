@@ -10,7 +10,6 @@ import ipaddress
 from dataclasses import dataclass, field
 
 from ..errors import Conflict, Forbidden, InvalidParameter, NotFound
-from ..kernel.interface import Interface
 from ..kernel.netfilter import Rule
 from .connect import ConnectMixin
 from .drivers.bridge import BridgeDriver
@@ -36,6 +35,13 @@ class HostConfig:
     uplink_gateway: str = "192.0.2.1"
     uplink_mac: str = "02:fc:00:00:00:01"
     uplink_mtu: int = 1400
+    # IPv6 on the uplink: an address added with ``nodad`` ("" for none) and a
+    # default route ("" for none); the kernel adds the EUI-64 link-local address
+    uplink_address6: str = "fd00::2/64"
+    uplink_gateway6: str = "fd00::1"
+    # the ifb module's devices (numifbs=2: ifb0, ifb1, down) with the MACs the
+    # reference machine's kernel drew; [] for none
+    ifb_macs: list[str] = field(default_factory=lambda: ["e2:ae:9a:28:a7:2f", "36:7d:f0:8d:1a:a8"])
     resolv_conf: str = "nameserver 10.255.255.53\n"
     etc_hosts: str = ("127.0.0.1 localhost\n127.0.0.1 runsc\n127.0.0.1 vm\n"
                       "127.0.0.1 registry-1.docker.io index.docker.io auth.docker.io "
@@ -52,14 +58,6 @@ class HostConfig:
     # nothing a container sends may leave through the uplink.  ``iptables -S``
     # on the host shows that rule, so the simulated host has it too.
     seal_uplink: bool = True
-
-
-class Uplink(Interface):
-    """The host's physical NIC.  It is cabled to nothing: traffic to the
-    outside world is never simulated (and never sent)."""
-
-    def _xmit(self, frame) -> None:
-        self.kernel.trace(self, frame, f"{self.name}: leaves the simulated host (not modelled)")
 
 
 class Daemon(LifecycleMixin, ConnectMixin):
@@ -98,13 +96,7 @@ class Daemon(LifecycleMixin, ConnectMixin):
     # -- the host ----------------------------------------------------------
     def _setup_host(self) -> None:
         from ..fs import Filesystem
-        ns = self.osl.host
-        ns.set_up(ns.interfaces["lo"])
-        up = Uplink(self.kernel, self.host.uplink, self.host.uplink_mac, mtu=self.host.uplink_mtu)
-        ns.add_interface(up)
-        ns.add_address(up, self.host.uplink_address)
-        ns.set_up(up)
-        ns.add_route("default", up, gateway=self.host.uplink_gateway)
+        self.kernel.boot_host_network(self.host)
         self.host_fs = Filesystem({"/etc/hostname": self.host.hostname + "\n",
                                    "/etc/hosts": self.host.etc_hosts,
                                    "/etc/resolv.conf": self.host.resolv_conf},

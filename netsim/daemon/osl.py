@@ -27,7 +27,11 @@ class OsLayer:
 
     # -- namespaces --------------------------------------------------------
     def netns_add(self, key: str):
+        """libnetwork's ``NewSandbox``: lo up and, "as starting point",
+        IPv6 disabled on all interfaces (20.10 sets the sysctl just after lo
+        is up, which removes ``::1`` again: no IPv6 address at all)."""
         ns = self.kernel.netns_add(key)
+        self.sysctl(ns, "net.ipv6.conf.all.disable_ipv6", 1)
         ns.set_up(ns.interfaces["lo"])
         return ns
 
@@ -60,13 +64,18 @@ class OsLayer:
         if ns is not None:
             ns.remove_interface(dev)
 
-    def veth_add(self, host_name: str, host_mac: str, peer_mac: str, mtu: int = 1500):
-        """``ip link add HOST type veth peer name TMP``; both ends in the host."""
-        host_end, peer = veth_pair(self.kernel, host_name, host_name + "p", host_mac, peer_mac)
+    def veth_add(self, host_name: str, peer_name: str, mtu: int = 1500):
+        """``ip link add HOST type veth peer name PEER``; both ends in the
+        host, with the random MACs the kernel gives them."""
+        host_end, peer = veth_pair(self.kernel, host_name, peer_name)
         host_end.mtu = peer.mtu = mtu
         self.host.add_interface(peer)
         self.host.add_interface(host_end)
         return host_end, peer
+
+    def link_set_address(self, dev, mac: str) -> None:
+        """``ip link set DEV address MAC``."""
+        dev.mac = mac
 
     def link_set_master(self, dev, bridge) -> None:
         bridge.add_port(dev)

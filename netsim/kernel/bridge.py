@@ -27,6 +27,8 @@ class FdbEntry:
 
 class Bridge(Interface):
     kind = "bridge"
+    txqueuelen = 0
+    default_qdisc = "noqueue"   # IFF_NO_QUEUE
 
     def __init__(self, kernel, name: str, mac: str, mtu: int = 1500):
         super().__init__(kernel, name, mac, mtu)
@@ -43,12 +45,14 @@ class Bridge(Interface):
         dev.master = self
         self.ports.append(dev)
         self.fdb[dev.mac] = FdbEntry(dev.mac, dev, self.kernel.sched.now, local=True)
+        self.kernel.linkwatch.check(self)       # a forwarding port gives the bridge carrier
 
     def del_port(self, dev: Interface) -> None:
         if dev in self.ports:
             self.ports.remove(dev)
         dev.master = None
         self.fdb = {m: e for m, e in self.fdb.items() if e.port is not dev}
+        self.kernel.linkwatch.check(self)       # its last forwarding port gone: no carrier
 
     def lookup(self, mac: str) -> FdbEntry | None:
         entry = self.fdb.get(mac)

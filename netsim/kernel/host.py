@@ -10,6 +10,9 @@ import random
 from dataclasses import dataclass
 
 from ..sim import Scheduler
+from . import addrconf
+from .interface import Ifb, Uplink
+from .linkwatch import Linkwatch
 from .netns import NetNamespace
 from .pid import TaskTable
 
@@ -27,6 +30,11 @@ class Kernel:
     def __init__(self, sched: Scheduler | None = None, seed: int = 0):
         self.sched = sched or Scheduler()
         self.rng = random.Random(seed)
+        # The kernel's randomness for devices (eth_random_addr, addrconf's DAD
+        # delay) is a stream of its own, so that creating a device does not
+        # move the ports and sequence numbers drawn from ``rng``.
+        self.device_rng = random.Random(f"netsim-kernel-devices:{seed}")
+        self.linkwatch = Linkwatch(self)
         self.namespaces: dict[str, NetNamespace] = {}
         self.hops: list[Hop] | None = None
         self.pcap: dict[tuple[str, str], list] | None = None
@@ -44,6 +52,30 @@ class Kernel:
         self.namespaces[name] = ns
         return ns
 
+    def boot_host_network(self, host) -> None:
+        """The host's network as its boot left it (``host``: a
+        :class:`netsim.daemon.HostConfig`): ``lo``, the ``ifb`` devices
+        (down), the uplink NIC with its IPv4 and IPv6 (``nodad``) addresses
+        and default routes, and its link-local address.  The machine booted
+        long before the simulation's t=0: duplicate address detection and the
+        first linkwatch runs are over."""
+        ns = self.init_net
+        ns.set_up(ns.interfaces["lo"])
+        for i, mac in enumerate(host.ifb_macs):
+            ns.add_interface(Ifb(self, f"ifb{i}", mac))
+        uplink = Uplink(self, host.uplink, host.uplink_mac, mtu=host.uplink_mtu)
+        ns.add_interface(uplink)
+        ns.add_address(uplink, host.uplink_address)
+        if host.uplink_address6:
+            addrconf.add_address(ns, uplink, host.uplink_address6, nodad=True)
+        ns.set_up(uplink)
+        ns.add_route("default", uplink, gateway=host.uplink_gateway)
+        if host.uplink_gateway6:
+            addrconf.add_route(ns, "default", uplink, gateway=host.uplink_gateway6)
+        for dev in ns.interfaces.values():
+            addrconf.settle(dev)
+        self.linkwatch.nextevent = float("-inf")
+
     def netns_del(self, name: str) -> None:
         """Deleting a namespace destroys its devices; a veth's peer goes too."""
         ns = self.namespaces.pop(name, None)
@@ -57,6 +89,13 @@ class Kernel:
                 peer.netns.remove_interface(peer)
                 peer.peer = None
             ns.remove_interface(dev)
+
+    def eth_random_addr(self) -> str:
+        """``eth_random_addr``: six random bytes, multicast bit cleared,
+        locally-administered bit set (a bridge or veth made without an address)."""
+        b = bytearray(self.device_rng.getrandbits(48).to_bytes(6, "big"))
+        b[0] = (b[0] & 0xfe) | 0x02
+        return ":".join(f"{x:02x}" for x in b)
 
     # -- observation -------------------------------------------------------
     def trace(self, dev, frame, decision: str, netns=None) -> None:

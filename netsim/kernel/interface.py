@@ -25,9 +25,18 @@ class Counters:
 
 
 class Interface:
-    """A network device in one namespace (``struct net_device``)."""
+    """A network device in one namespace (``struct net_device``).
+
+    ``up`` is IFF_UP (administrative); ``carrier`` is the driver's carrier bit
+    (iproute2's LOWER_UP, NO-CARRIER); ``oper_up`` is the operational state
+    (``state UP``, ifconfig's RUNNING, routes without ``linkdown``) as
+    linkwatch last applied it (:mod:`netsim.kernel.linkwatch`)."""
 
     kind = "ether"
+    txqueuelen = 1000           # tx_queue_len: a NIC's default
+    default_qdisc = "pfifo_fast"    # net.core.default_qdisc for a device with a queue
+    noarp = False               # IFF_NOARP
+    multicast = True            # IFF_MULTICAST
 
     def __init__(self, kernel, name: str, mac: str, mtu: int = 1500):
         self.kernel = kernel
@@ -41,6 +50,12 @@ class Interface:
         self.master = None
         self.stats = Counters()
         self.promisc = False
+        self.qdisc = "noop"        # until first opened (attach_default_qdiscs)
+        self.oper_up = False       # operstate UP, as linkwatch applied it
+        self.lw_carrier = False    # the carrier linkwatch was last told about
+        self.addrs6: list = []     # IPv6 addresses (netsim.kernel.addrconf.Inet6Addr), idev order
+        self.routes6: list = []    # IPv6 routes through this device (addrconf.Route6)
+        self.ipv6_ready = False    # addrconf's IF_READY: link-local generated since last up
         self._addr_list = None     # the addrs list the cached sets were built from
         self._addr_len = 0
         self._addr_texts = frozenset()
@@ -73,7 +88,7 @@ class Interface:
 
     @property
     def operstate(self) -> str:
-        return "UP" if self.up and self.carrier else "DOWN"
+        return "UP" if self.oper_up else "DOWN"
 
     @property
     def carrier(self) -> bool:
@@ -118,6 +133,8 @@ class Loopback(Interface):
     """``lo``: what is sent comes back in on the same device."""
 
     kind = "loopback"
+    default_qdisc = "noqueue"
+    multicast = False
 
     def __init__(self, kernel):
         super().__init__(kernel, "lo", "00:00:00:00:00:00", mtu=65536)
@@ -137,10 +154,33 @@ class Loopback(Interface):
         self.netns.stack.receive(self, frame)
 
 
+class Uplink(Interface):
+    """The host's physical NIC.  It is cabled to nothing: traffic to the
+    outside world is never simulated (and never sent)."""
+
+    def _xmit(self, frame) -> None:
+        self.kernel.trace(self, frame, f"{self.name}: leaves the simulated host (not modelled)")
+
+
+class Ifb(Interface):
+    """An Intermediate Functional Block device (``ifb`` module, ``numifbs=2``):
+    the reference host has ``ifb0`` and ``ifb1``, never brought up."""
+
+    kind = "ifb"
+    txqueuelen = 32             # ifb_setup: TX_Q_LIMIT
+    noarp = True
+    multicast = False
+
+    def _xmit(self, frame) -> None:
+        self.kernel.trace(self, frame, f"{self.name}: ifb redirect (not modelled)")
+
+
 class VethEnd(Interface):
     """One end of a veth pair; what it sends arrives on its peer."""
 
     kind = "veth"
+    txqueuelen = 0              # libnetwork creates its veths with TxQLen 0
+    default_qdisc = "noqueue"   # IFF_NO_QUEUE
 
     def __init__(self, kernel, name: str, mac: str, mtu: int = 1500):
         super().__init__(kernel, name, mac, mtu)
@@ -191,11 +231,18 @@ def deliver_all(devices, frame) -> None:
         dev.deliver(frame)
 
 
-def veth_pair(kernel, name: str, peer_name: str, mac: str, peer_mac: str):
-    """``ip link add NAME type veth peer name PEER_NAME``.
+def veth_pair(kernel, name: str, peer_name: str, mac: str | None = None,
+              peer_mac: str | None = None):
+    """``ip link add NAME type veth peer name PEER_NAME [address MAC]``.
 
     Returns ``(dev, peer)``; register the peer first, as ``veth_newlink``
-    does, so the peer gets the lower interface index."""
+    does, so the peer gets the lower interface index.  An end created
+    without an address gets a random one (``eth_hw_addr_random``), the peer's
+    drawn first."""
+    if peer_mac is None:
+        peer_mac = kernel.eth_random_addr()
+    if mac is None:
+        mac = kernel.eth_random_addr()
     a = VethEnd(kernel, name, mac)
     b = VethEnd(kernel, peer_name, peer_mac)
     a.peer, b.peer = b, a

@@ -8,7 +8,9 @@ kernel's own ICMP echo responder.
 from __future__ import annotations
 
 import ipaddress
+import itertools
 
+from . import addrconf
 from .interface import Loopback
 from .ipv4 import IPStack
 from .netfilter import Netfilter
@@ -25,6 +27,7 @@ class NetNamespace:
         self.name = name
         self.interfaces: dict[str, object] = {}
         self.routes = RouteTable()
+        self.route6_seq = itertools.count()   # IPv6 routes (on their devices) in the order added
         self.netfilter = Netfilter(clock=lambda: kernel.sched.now)
         self.sysctl: dict[str, int] = {"net.ipv4.ip_forward": 0}
         self.stack = IPStack(self)
@@ -63,8 +66,11 @@ class NetNamespace:
         if self.interfaces.pop(dev.name, None) is dev:
             self._ifindexes.discard(dev.ifindex)
         self.routes.remove_dev(dev)
+        addrconf.netdev_unregister(self, dev)
         self.stack.neigh.flush_dev(dev)
+        self.kernel.linkwatch.forget(dev)
         dev.netns = None
+        dev.lw_carrier = False
 
     def rename(self, dev, new: str) -> None:
         del self.interfaces[dev.name]
@@ -72,9 +78,22 @@ class NetNamespace:
         self.interfaces[new] = dev
 
     def set_up(self, dev, up: bool = True) -> None:
+        """``ip link set DEV up|down``: NETDEV_UP/NETDEV_DOWN, then the
+        carrier changes it causes (its own; a veth peer's; a bridge's whose
+        port it is) go to linkwatch."""
+        was_up = dev.up
         dev.up = up
         if not up:
             self.stack.neigh.flush_dev(dev)
+        if up and not was_up:
+            if dev.qdisc == "noop":
+                dev.qdisc = dev.default_qdisc    # attach_default_qdiscs on first open
+            addrconf.netdev_up(self, dev)
+        elif was_up and not up:
+            dev.oper_up = False
+            addrconf.netdev_down(self, dev)
+        peer = getattr(dev, "peer", None)
+        self.kernel.linkwatch.check(dev, peer, dev.master, peer.master if peer is not None else None)
 
     def add_address(self, dev, cidr: str) -> None:
         """``ip addr add CIDR dev DEV``: also adds the prefix route."""

@@ -27,8 +27,8 @@ EXPECT_KEYS = {"exit_code", "stdout", "stdout_contains", "stdout_regex", "stderr
                "stdout_not_contains", "stderr_regex"}
 STEP_KEYS = {"run", "expect", "name", "note"}
 TOP_KEYS = {"name", "description", "steps", "host", "seed", "tags"}
-HOST_KEYS = {"hostname", "uplink", "uplink_address", "uplink_gateway", "resolv_conf", "daemon_dns",
-             "etc_hosts", "userland_proxy"}
+HOST_KEYS = {"hostname", "uplink", "uplink_address", "uplink_gateway", "uplink_address6",
+             "uplink_gateway6", "ifb_macs", "resolv_conf", "daemon_dns", "etc_hosts", "userland_proxy"}
 
 
 @dataclass
@@ -179,6 +179,11 @@ def _host_value_problem(key: str, value) -> str | None:
         except ValueError as err:
             return f"must be a list of IPv4 addresses: {_one_line(err)}"
         return None
+    if key == "ifb_macs":
+        if not isinstance(value, list) or not all(
+                isinstance(v, str) and re.fullmatch(r"[0-9a-f]{2}(?::[0-9a-f]{2}){5}", v) for v in value):
+            return "must be a list of MAC addresses (aa:bb:cc:dd:ee:ff)"
+        return None
     if not isinstance(value, str):
         return "must be a string"
     try:
@@ -188,6 +193,14 @@ def _host_value_problem(key: str, value) -> str | None:
             ipaddress.IPv4Address(value)
     except ValueError as err:
         return f"is not an IPv4 {'address/prefix' if key == 'uplink_address' else 'address'}: {_one_line(err)}"
+    try:
+        if key == "uplink_address6" and value:
+            ipaddress.IPv6Interface(value)
+        elif key == "uplink_gateway6" and value:
+            ipaddress.IPv6Address(value)
+    except ValueError as err:
+        return (f"is not an IPv6 {'address/prefix' if key == 'uplink_address6' else 'address'} "
+                f"(or \"\" for none): {_one_line(err)}")
     if key in ("hostname", "uplink") and (not value or any(c.isspace() or c in "/" for c in value)):
         return "must be a non-empty name without spaces or '/'"
     return None

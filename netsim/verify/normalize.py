@@ -36,8 +36,10 @@ HTTP dates, httpd ETags     ``<HTTPDATE>``, ``"<ETAG>"`` (``wget -S``/``curl -i`
 GNU wget transfer rates     ``<RATE>``
 host-side device MACs       ``link/ether <MAC>`` and ``fe80::<EUI64>`` of
                             ``docker0``, ``br-*`` and host veths in iproute2
-                            output (the kernel draws them at random; container
-                            MACs are Docker's and are compared)
+                            output, ``ether <MAC>`` and ``inet6 fe80::<EUI64>``
+                            in net-tools ``ifconfig`` output (docker0's MAC is
+                            drawn by the daemon, the others by the kernel;
+                            container MACs are Docker's and are compared)
 ==========================  =================================================
 
 Orders that depend on random ids or races are made canonical: Go sorts maps by
@@ -105,16 +107,20 @@ _PS_HEADER = re.compile(r"^PID +[A-Z]")
 _TOP_RANDOM = {"C": "<C>", "%CPU": "<C>", "STIME": "<STIME>", "START": "<STIME>",
                "TIME": "<TIME>", "RSS": "<RSS>"}
 _MAC = r"[0-9a-f]{2}(?::[0-9a-f]{2}){5}"
-# an iproute2 line about a device whose MAC the host's kernel drew at random
+# an iproute2 line, or the first line of a net-tools ifconfig block, about a
+# device whose MAC was drawn at random
 _HOST_DEV = re.compile(r"^(?:<?IDX\d*>?|\d+): (?:docker0|br-[^:@ ]+|<VETH\d+>|veth[0-9a-f]{7})(?:@\S+)?: <"
-                       r"|^(?:docker0|br-\S+|<VETH\d+>|veth[0-9a-f]{7})(?:@\S+)? +[A-Z]+ ")
+                       r"|^(?:docker0|br-\S+|<VETH\d+>|veth[0-9a-f]{7})(?:@\S+)? +[A-Z]+ "
+                       r"|^(?:docker0|br-[^:@ ]+|<VETH\d+>|veth[0-9a-f]{7}): flags=")
 
 
 def host_device_macs(s: str) -> str:
     """``docker0``/``br-*``/host veth MACs (and their EUI-64 link-local
-    addresses) in ``ip link``/``ip addr``/``ip -br`` output become ``<MAC>``:
-    Linux gives a bridge or veth a random address, so no two runs agree."""
-    if "link/ether" not in s and not re.search(_MAC, s) and "/s) - " not in s and " GMT" not in s:
+    addresses) in ``ip link``/``ip addr``/``ip -br`` and ``ifconfig`` output
+    become ``<MAC>``: the daemon gives a bridge a random address and Linux a
+    veth, so no two runs agree."""
+    if ("link/ether" not in s and not re.search(_MAC, s) and "fe80::" not in s
+            and "/s) - " not in s and " GMT" not in s and "@if<IDX" not in s):
         return s
     out, random_dev = [], False
     for line in s.split("\n"):
@@ -123,8 +129,8 @@ def host_device_macs(s: str) -> str:
         elif line and not line.startswith(" "):
             random_dev = False
         if random_dev:
-            line = re.sub(rf"link/ether {_MAC}", "link/ether <MAC>", line)
-            line = re.sub(r"fe80::[0-9a-f:]+/64", "fe80::<EUI64>/64", line)
+            line = re.sub(rf"(?<=ether ){_MAC}", "<MAC>", line)
+            line = re.sub(r"fe80::[0-9a-f:]+(?=/64|  prefixlen 64)", "fe80::<EUI64>", line)
             if not line.startswith(" ") and "link/ether" not in line:
                 line = re.sub(rf"(?<= ){_MAC}(?= <)", "<MAC>", line)
         out.append(line)
@@ -206,6 +212,7 @@ class CaseNormalizer:
         s = _HEX64.sub(self._long, s)
         s = _HEX12.sub(self._short, s)
         s = _VETH.sub(self._veth, s)
+        s = sort_veth_blocks(s)
         s = _GEN_NAME.sub(self._name, s)
         s = _PID_JSON.sub(lambda m: f'"Pid": {self._pid(m.group(1))}' if m.group(1) != "0"
                           else m.group(0), s)
@@ -258,6 +265,23 @@ class CaseNormalizer:
         cmd = step.get("command", "")
         return {"command": cmd, "stdout": self.text(step.get("stdout", ""), cmd),
                 "stderr": self.text(step.get("stderr", ""), cmd), "exit_code": step.get("exit_code")}
+
+
+_IFCONFIG_VETH = re.compile(r"<VETH(\d+)>: flags=")
+
+
+def sort_veth_blocks(s: str) -> str:
+    """net-tools ``ifconfig`` lists devices by name, and host veths have
+    random names: put their blocks (after ``<VETHn>`` numbering) in
+    placeholder order, in the places the listing gave them."""
+    if "<VETH" not in s or ": flags=" not in s:
+        return s
+    blocks = s.split("\n\n")
+    places = [i for i, b in enumerate(blocks) if _IFCONFIG_VETH.match(b)]
+    ordered = sorted((blocks[i] for i in places), key=lambda b: int(_IFCONFIG_VETH.match(b).group(1)))
+    for i, b in zip(places, ordered):
+        blocks[i] = b
+    return "\n\n".join(blocks)
 
 
 def sort_random_order(s: str, command: str) -> str:

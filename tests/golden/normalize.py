@@ -18,6 +18,7 @@ import re
 from netsim.daemon.names import LEFT as _NETSIM_LEFT
 from netsim.verify.normalize import host_device_macs
 from netsim.verify.normalize import sort_random_order as _sort_random_order
+from netsim.verify.normalize import sort_veth_blocks
 
 # Adjectives of moby's namesgenerator that can start a generated name; netsim's
 # list is a subset of moby's.  A user-given name never starts with one in the cases.
@@ -111,6 +112,7 @@ class CaseNormalizer:
         s = _HEX64.sub(self._long, s)
         s = _HEX12.sub(self._short, s)
         s = _VETH.sub(self._veth, s)
+        s = sort_veth_blocks(s)
         s = _GEN_NAME.sub(self._name, s)
         # times and counters
         s = _TIMESTAMP.sub("<TIME>", s)

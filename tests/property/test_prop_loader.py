@@ -61,11 +61,14 @@ def test_any_yaml_document(doc):
 
 @examples(150)
 @given(st.dictionaries(st.sampled_from(sorted(["hostname", "uplink", "uplink_address", "uplink_gateway",
+                                               "uplink_address6", "uplink_gateway6", "ifb_macs",
                                                "resolv_conf", "daemon_dns", "etc_hosts",
                                                "userland_proxy"])),
                        st.one_of(scalars, st.lists(scalars, max_size=3),
-                                 st.sampled_from(["10.1.2.3/24", "10.1.2.1", "h", "1.1.1.1"]),
-                                 st.lists(st.sampled_from(["1.1.1.1", "8.8.8.8"]), max_size=2)),
+                                 st.sampled_from(["10.1.2.3/24", "10.1.2.1", "h", "1.1.1.1",
+                                                  "fd00::5/64", "fd00::1", ""]),
+                                 st.lists(st.sampled_from(["1.1.1.1", "8.8.8.8", "0a:00:00:00:00:01"]),
+                                          max_size=2)),
                        max_size=4),
        st.one_of(st.integers(), st.booleans(), st.none()))
 def test_a_loaded_scenario_builds_an_engine(host, seed):

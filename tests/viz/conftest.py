@@ -32,9 +32,10 @@ class Names:
 
 
 def host_base(n: Names):
-    """What every engine has: the host, its lo and uplink, docker0."""
-    nodes = {"host", "if:host:lo", n.uplink, "bridge:docker0"}
-    edges = {("if:host:lo", "host", "member_of"), (n.uplink, "host", "member_of"),
+    """What every engine has: the host, its lo, ifb0/ifb1 and uplink, docker0."""
+    nodes = {"host", "if:host:lo", "if:host:ifb0", "if:host:ifb1", n.uplink, "bridge:docker0"}
+    edges = {("if:host:lo", "host", "member_of"), ("if:host:ifb0", "host", "member_of"),
+             ("if:host:ifb1", "host", "member_of"), (n.uplink, "host", "member_of"),
              ("bridge:docker0", "host", "member_of")}
     return nodes, edges
 

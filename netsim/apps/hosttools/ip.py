@@ -6,12 +6,14 @@ host_side_interfaces.json): ``state``/``mode DEFAULT``/``group default``
 words, ``qdisc`` per device kind (``pfifo_fast`` on the uplink NIC), ``@ifN``
 and ``link-netnsid`` for a veth whose peer lives in another namespace,
 ``proto kernel`` and ``linkdown`` on routes, ``-o``/``-br`` layouts and
-``Device "X" does not exist.``.  Not modelled: IPv6 (the reference host shows
-``inet6 fe80::…`` link-local lines on bridges and veths once they have a
-carrier; the kernel model is IPv4 only).
+``Device "X" does not exist.``; IPv6 addresses and routes of the host's
+devices (tests/golden/host_views_ipv6.json: ``::1`` on lo, the uplink's
+addresses, ``fe80::`` link-local addresses of bridges and veths once they
+have a carrier, ``tentative`` during DAD) from :mod:`netsim.kernel.addrconf`.
 """
 from __future__ import annotations
 
+from ...kernel import addrconf
 from ..busybox.common import program
 
 KINDS = {"veth": "veth", "bridge": "bridge"}
@@ -32,18 +34,17 @@ def _netnsid(host_ns, other) -> int:
     return ids[other]
 
 
-def _qdisc(dev) -> str:
-    return "pfifo_fast" if dev.kind == "ether" else "noqueue"
-
-
 def _state(dev) -> str:
     if dev.kind == "loopback":
         return "UNKNOWN"
-    return "UP" if dev.up and dev.carrier else "DOWN"
+    return "UP" if dev.oper_up else "DOWN"
 
 
 def _flags(dev) -> str:
-    names = ["LOOPBACK"] if dev.kind == "loopback" else ["BROADCAST", "MULTICAST"]
+    if dev.kind == "loopback":
+        names = ["LOOPBACK"]
+    else:
+        names = ["BROADCAST"] + (["MULTICAST"] if dev.multicast else []) + (["NOARP"] if dev.noarp else [])
     if dev.up:
         names.append("UP")
         if dev.carrier:
@@ -63,17 +64,23 @@ def _name(dev, ns) -> tuple[str, str]:
     return f"{dev.name}@if{peer.ifindex}", suffix
 
 
-def _link_head(dev, ns, with_mode: bool) -> tuple[str, str]:
+def _link_head(dev, ns, with_mode: bool, inet6_dump: bool = False) -> tuple[str, str]:
+    """The device's first line and its ``link/`` line.  ``inet6_dump``: the
+    short first line of ``ip -6 addr`` listing devices, whose link data come
+    from the kernel's AF_INET6 link dump (no qdisc, master or group)."""
     name, netnsid = _name(dev, ns)
-    line = f"{dev.ifindex}: {name}: {_flags(dev)} mtu {dev.mtu} qdisc {_qdisc(dev)} "
-    if dev.master is not None:
-        line += f"master {dev.master.name} "
+    line = f"{dev.ifindex}: {name}: {_flags(dev)} mtu {dev.mtu} "
+    if not inet6_dump:
+        line += f"qdisc {dev.qdisc} "
+        if dev.master is not None:
+            line += f"master {dev.master.name} "
     line += f"state {_state(dev)} "
     if with_mode:
         line += "mode DEFAULT "
-    line += "group default "
-    if dev.kind in ("loopback", "ether"):
-        line += "qlen 1000"
+    if not inet6_dump:
+        line += "group default "
+    if dev.txqueuelen:
+        line += f"qlen {dev.txqueuelen}"
     if dev.kind == "loopback":
         link = "    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00"
     else:
@@ -91,13 +98,30 @@ def _inet(dev) -> list[tuple[str, str]]:
     return out
 
 
+def _inet6(dev) -> list[tuple[str, str]]:
+    now = dev.kernel.sched.now
+    out = []
+    for a in dev.addrs6:
+        flags = "".join(f + " " for f in a.flags(now))
+        out.append((f"    inet6 {a.address}/{a.prefixlen} scope {a.scope} {flags}",
+                    "       valid_lft forever preferred_lft forever"))
+    return out
+
+
+def _addresses(dev, family) -> list[tuple[str, str]]:
+    """The device's address lines: IPv4 then IPv6, as the kernel dumps them."""
+    return (_inet(dev) if family != "inet6" else []) + (_inet6(dev) if family != "inet" else [])
+
+
 class _Usage(Exception):
     pass
 
 
 def _select(proc, ns, words: list[str]):
-    """Devices named by ``[dev] NAME``, ``type KIND``, ``master BR``, ``up``."""
+    """Devices named by ``[dev] NAME``, ``type KIND``, ``master BR``, ``up``;
+    and whether one device was named."""
     devs = sorted(ns.interfaces.values(), key=lambda d: d.ifindex)
+    named = False
     words = list(words)
     if words and words[0] in ("show", "list", "lst", "sh", "ls", "s", "l"):
         words = words[1:]
@@ -123,41 +147,47 @@ def _select(proc, ns, words: list[str]):
             proc.err(f'Device "{w}" does not exist.\n')
             raise _Usage()
         devs = [ns.interfaces[w]]
-    return devs
+        named = True
+    return devs, named
 
 
-def _brief(dev, ns, is_link: bool) -> str:
+def _brief(dev, ns, is_link: bool, family) -> str:
     name, _ = _name(dev, ns)
     state = _state(dev)
     if is_link:
         return f"{name:<16} {state:<14} {dev.mac} {_flags(dev)} \n"
-    addrs = "".join(f"{a.ip}/{a.network.prefixlen} " for a in dev.addrs)
+    addrs = ""
+    if family != "inet6":
+        addrs += "".join(f"{a.ip}/{a.network.prefixlen} " for a in dev.addrs)
+    if family != "inet":
+        addrs += "".join(f"{a.address}/{a.prefixlen} " for a in dev.addrs6)
     return f"{name:<16} {state:<14} {addrs}\n"
 
 
 def _addr_link(proc, ns, words, is_link, family, oneline, brief) -> int:
     try:
-        devs = _select(proc, ns, words)
+        devs, named = _select(proc, ns, words)
     except _Usage:
         return 1
     out = []
     sl = "\\" if oneline else "\n"
     for d in devs:
         if brief:
-            out.append(_brief(d, ns, is_link))
+            out.append(_brief(d, ns, is_link, family))
             continue
-        head, link = _link_head(d, ns, with_mode=is_link)
+        head, link = _link_head(d, ns, with_mode=is_link,
+                                inet6_dump=family == "inet6" and not is_link and not named)
         if is_link:
             out.append(head + sl + link + "\n")
             continue
-        inet = _inet(d)
+        inet = _addresses(d, family)
         if oneline:
             out += [f"{d.ifindex}: {d.name}{a}{sl}{b}\n" for a, b in inet]
             continue
-        if family == "inet" and not inet:
+        if family is not None and not inet:
             continue
         out.append(head + "\n")
-        if family != "inet":
+        if family is None:
             out.append(link + "\n")
         out += [a + "\n" + b + "\n" for a, b in inet]
     proc.out("".join(out))
@@ -180,18 +210,40 @@ def _route_line(r, omit_dev: bool) -> str:
         parts += ["src", r.src]
     if r.metric:
         parts += ["metric", str(r.metric)]
-    if r.dev.up and not r.dev.carrier:
+    if r.dev.up and not r.dev.oper_up:
         parts.append("linkdown")
     return " ".join(parts) + " \n"
 
 
-def _route(proc, ns, words) -> int:
+def _route6_line(r, omit_dev: bool) -> str:
+    parts = ["default" if r.dst.prefixlen == 0 else r.dst.with_prefixlen]
+    if r.gateway:
+        parts += ["via", r.gateway]
+    if not omit_dev:
+        parts += ["dev", r.dev.name]
+    if r.proto != "boot":
+        parts += ["proto", r.proto]
+    parts += ["metric", str(r.metric)]
+    if r.dev.up and not r.dev.oper_up:
+        parts.append("linkdown")
+    parts += ["pref", "medium"]
+    return " ".join(parts) + "\n"
+
+
+def _route(proc, ns, words, family=None) -> int:
     if words and words[0] == "get":
         if len(words) < 2:
             proc.err('Command line is not complete. Try option "help"\n')
             return 255
         dst = words[1]
-        r = ns.routes.lookup(dst)
+        if family == "inet6" or ":" in dst:
+            proc.err("netsim: ip route get: IPv6 lookups are not modelled (no IPv6 data path)\n")
+            return 1
+        try:
+            r = ns.routes.lookup(dst)
+        except ValueError:
+            proc.err(f'Error: any valid prefix is expected rather than "{dst}".\n')
+            return 1
         if r is None:
             proc.err("RTNETLINK answers: Network is unreachable\n")
             return 2
@@ -215,6 +267,10 @@ def _route(proc, ns, words) -> int:
         else:
             proc.err(f'Error: either "to" is duplicate, or "{w}" is a garbage.\n')
             return 1
+    if family == "inet6":
+        routes6 = [r for r in addrconf.dump_routes(ns) if dev is None or r.dev.name == dev]
+        proc.out("".join(_route6_line(r, dev is not None) for r in routes6))
+        return 0
     routes = [r for r in ns.routes.sorted() if dev is None or r.dev.name == dev]
     proc.out("".join(_route_line(r, dev is not None) for r in routes))
     return 0
@@ -257,7 +313,7 @@ def ip_main(proc):
     if is_(obj, "link"):
         return _addr_link(proc, ns, rest, True, family, oneline, brief)
     if is_(obj, "route"):
-        return _route(proc, ns, rest)
+        return _route(proc, ns, rest, family)
     if is_(obj, "netns", 2):
         return 0          # docker does not name its namespaces in /var/run/netns
     if is_(obj, "neighbour") or is_(obj, "neighbor"):

@@ -165,14 +165,20 @@ class BridgeDriver:
 
     # -- endpoints -------------------------------------------------------
     def join(self, ep, ns, ifname: str, set_gateway: bool) -> None:
+        """``CreateEndpoint`` + ``Join``: a veth pair named by two random
+        ``vethXXXXXXX`` names (the kernel gives both ends random MACs), the
+        host end on the bridge and up, the other moved into the sandbox as
+        ``ifname`` with the endpoint's MAC and address, then up."""
         net = ep.network
         mtu = int(net.options.get("com.docker.network.driver.mtu", 1500))
         ep.host_ifname = self.ids.veth_name()
-        host_end, peer = self.osl.veth_add(ep.host_ifname, self.ids.random_mac(), ep.mac, mtu)
+        sandbox_ifname = self.ids.veth_name()
+        host_end, peer = self.osl.veth_add(ep.host_ifname, sandbox_ifname, mtu)
         ep.host_dev = host_end
         self.osl.link_set_master(host_end, self.bridges[net.id])
         self.osl.link_up(host_end)
         self.osl.link_set_netns(peer, ns, ifname)
+        self.osl.link_set_address(peer, ep.mac)
         self.osl.addr_add(peer, f"{ep.ip}/{net.subnet.prefixlen}")
         self.osl.link_up(peer)
         ep.ifname = ifname
@@ -180,7 +186,12 @@ class BridgeDriver:
             self.osl.route_add_default(ns, peer, net.gateway)
 
     def leave(self, ep) -> None:
+        """The sandbox takes its interface down (osl ``Remove``), then
+        ``DeleteEndpoint`` deletes the veth pair."""
         if ep.host_dev is not None:
+            peer = ep.host_dev.peer
+            if peer is not None and peer.netns is not None and peer.up:
+                self.osl.link_down(peer)
             self.osl.link_del(ep.host_dev)
             ep.host_dev = None
 
