@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
+import resource
 import sys
 import time
 from pathlib import Path
@@ -84,6 +85,7 @@ def main() -> int:
     print(f"{'pings sent / answered':32} {npings:>8} {received:>8}")
     print(f"{'pings per CPU second':32} {npings / (c2 - c1):8.0f}")
     print(f"{'events in ping phase':32} {events:8d}")
+    print(f"{'peak RSS (MB)':32} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:8.1f}")
     if (args.containers, args.networks) == (1000, 20):
         print(f"{'target: whole file <= 10 s CPU':32} {'met' if c2 - c0 <= 10 else 'MISSED':>8}")
     if prof:

@@ -32,6 +32,8 @@ def main() -> int:
     args = ap.parse_args()
     before = rss_mb()
     from netsim.engine import Engine
+    from netsim.sim.memory import tune_for_batch_run
+    tune_for_batch_run()              # as the netsim program does
     e = Engine()
     imported = rss_mb()
     per = args.containers // args.networks
