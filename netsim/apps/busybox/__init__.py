@@ -73,6 +73,17 @@ PROGRAMS: dict = {
     "wget": _lazy("wget", "wget_main"),
     "httpd": _lazy("httpd", "httpd_main"),
     "nc": _lazy("nc", "nc_main"),
+    "printf": _lazy("shellutils", "printf_main"),
+    "seq": _lazy("shellutils", "seq_main"),
+    "tee": _lazy("shellutils", "tee_main"),
+    "xargs": _lazy("shellutils", "xargs_main"),
+    "basename": _lazy("shellutils", "basename_main"),
+    "dirname": _lazy("shellutils", "dirname_main"),
+    "expr": _lazy("shellutils", "expr_main"),
+    "test": _lazy("shellutils", "test_main"),
+    "[": _lazy("shellutils", "test_main"),
+    "[[": _lazy("shellutils", "test_main"),
+    "yes": _lazy("shellutils", "yes_main"),
 }
 
 BIN_DIRS = ("/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/")
