@@ -84,6 +84,16 @@ PROGRAMS: dict = {
     "[": _lazy("shellutils", "test_main"),
     "[[": _lazy("shellutils", "test_main"),
     "yes": _lazy("shellutils", "yes_main"),
+    "find": _lazy("fileutils", "find_main"),
+    "cp": _lazy("fileutils", "cp_main"),
+    "mv": _lazy("fileutils", "mv_main"),
+    "ln": _lazy("fileutils", "ln_main"),
+    "chmod": _lazy("fileutils", "chmod_main"),
+    "rmdir": _lazy("fileutils", "rmdir_main"),
+    "stat": _lazy("fileutils", "stat_main"),
+    "readlink": _lazy("fileutils", "readlink_main"),
+    "realpath": _lazy("fileutils", "realpath_main"),
+    "which": _lazy("fileutils", "which_main"),
 }
 
 BIN_DIRS = ("/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/")
