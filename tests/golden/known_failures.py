@@ -27,6 +27,10 @@ _GROUPS: dict[str, dict[str, list[int]]] = {
     "(stat's Links/Inode/times; `ln` without -s copies the file)": {
         "applets_files": [90, 95, 97],
     },
+    "busybox applets: `timeout`'s watcher becomes a zombie under a PID 1 that never reaps "
+    "(busybox sleep); the task model reaps every task at once": {
+        "applets_proc": [58, 60],
+    },
     "storage: image tree listing, layer details and volume ls order (storage is in progress)": {
         "storage_busybox_tree": [0, 1, 2, 4, 5, 6, 7],
         "storage_volumes": [28, 29],

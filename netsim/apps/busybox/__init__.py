@@ -94,6 +94,12 @@ PROGRAMS: dict = {
     "readlink": _lazy("fileutils", "readlink_main"),
     "realpath": _lazy("fileutils", "realpath_main"),
     "which": _lazy("fileutils", "which_main"),
+    "kill": _lazy("procutils", "kill_main"),
+    "killall": _lazy("procutils", "killall_main"),
+    "pidof": _lazy("procutils", "pidof_main"),
+    "timeout": _lazy("procutils", "timeout_main"),
+    "usleep": _lazy("procutils", "usleep_main"),
+    "nproc": _lazy("procutils", "nproc_main"),
 }
 
 BIN_DIRS = ("/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/")
