@@ -25,6 +25,24 @@ _GROUPS: dict[str, dict[str, list[int]]] = {
         "breadth_start_attach": [8],
         "breadth_users": [3],
     },
+    "busybox applets: directory order is ext4's hash order (htree with the filesystem's "
+    "random seed); netsim lists names sorted": {
+        "applets_files": [2, 15, 16, 23, 25, 28, 29, 38, 54],
+    },
+    "busybox applets: no hard links, inode numbers or file times in the storage model "
+    "(stat's Links/Inode/times; `ln` without -s copies the file)": {
+        "applets_files": [90, 95, 97],
+    },
+    "busybox applets: `timeout`'s watcher becomes a zombie under a PID 1 that never reaps "
+    "(busybox sleep); the task model reaps every task at once": {
+        "applets_proc": [58, 60],
+    },
+    "busybox applets: what changes on the real host from second to second — wall-clock time, "
+    "uptime and load (uptime), blocks in use on /dev/vda (df shows a snapshot), overlay2's "
+    "random l/ link names (mount); /proc/meminfo, /proc/uptime, /proc/loadavg are not "
+    "modelled; diff and dd are not implemented": {
+        "applets_sys": [5, 10, 12, 13, 63, 64, 65, 74, 75],
+    },
     "storage: image tree listing, layer details and volume ls order (storage is in progress)": {
         "storage_busybox_tree": [0, 1, 2, 4, 5, 6, 7],
         "storage_volumes": [28, 29],

@@ -127,11 +127,16 @@ def _duration(text: str) -> float | None:
 def sleep_main(proc):
     args = proc.argv[1:]
     if not args:
-        return usage(proc, "sleep", "[N]...")
+        from .usage_texts import USAGE
+        return usage(proc, "sleep", USAGE["sleep"])
     total = 0.0
     for a in args:
         d = _duration(a)
         if d is None:
+            if "." in a:
+                # parse_duration_str parses the number part, then writes '1' over
+                # the byte before the suffix (the previous NUL when there is no number)
+                a = "1" + a[len(re.match(r"[0-9.]*", a).group(0)):]
             proc.err(f"sleep: invalid number '{a}'\n")
             return 1
         total += d
@@ -249,6 +254,9 @@ def ls_main(proc):
     rc = 0
     outs = []
     targets = args or ["."]
+    # busybox sorts the operands: files first, then directories
+    is_dir = {t: fs.is_dir(fs.norm(t, proc.cwd or "/")) and not opts.get("d") for t in targets}
+    targets = sorted(targets, key=lambda t: (is_dir[t], t))
     for t in targets:
         path = fs.norm(t, proc.cwd or "/")
         if fs.is_dir(path) and not opts.get("d"):
