@@ -60,6 +60,35 @@ def split_line(line: str) -> list[str]:
     return words
 
 
+def uses_shell(line: str) -> bool:
+    """Whether a command line needs the shell to mean what it says: an
+    operator outside quotes (``| & ; < > ( )``, a newline) or an expansion
+    (``$``, a backquote) outside single quotes.  Such a ``docker`` line is
+    run by the host's shell, as a terminal would (``docker ps -q | wc -l``,
+    ``docker inspect $(docker ps -q)``); a plain one goes to the CLI as is
+    (the same words either way)."""
+    quote = None
+    escaped = False
+    for c in line:
+        if escaped:
+            escaped = False
+        elif quote == "'":
+            if c == "'":
+                quote = None
+        elif c == "\\":
+            escaped = True
+        elif quote == '"':
+            if c == '"':
+                quote = None
+            elif c in "$`":
+                return True
+        elif c in "'\"":
+            quote = c
+        elif c in "|&;<>()$`\n":
+            return True
+    return False
+
+
 @dataclass
 class Result:
     command: str
@@ -124,7 +153,7 @@ class Engine:
         else:
             if not argv:
                 res = Result(line)
-            elif argv[0] == "docker":
+            elif argv[0] == "docker" and not uses_shell(line):
                 out = self.cli.execute(argv[1:])
                 res = Result(line, out.stdout, out.stderr, out.exit_code)
             elif argv[0] == "docker-compose":

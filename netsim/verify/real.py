@@ -1,7 +1,9 @@
 """The real side of a differential run: a Docker Engine driven through the docker CLI.
 
 ``RealEngine`` runs scenario lines as a user's shell would: ``docker ...``
-lines run the chosen docker CLI (shlex-split, no shell), ``sleep N`` sleeps,
+lines run the chosen docker CLI (shlex-split, no shell; a ``docker`` line that
+uses the shell -- a pipe, ``$(...)``, ``&&`` -- runs with ``bash -c`` like any
+other, as in netsim: :func:`netsim.engine.uses_shell`), ``sleep N`` sleeps,
 any other line runs with ``bash -c`` on the host (scenarios only use it
 against loopback and their own containers).  stdin is ``/dev/null``, as in
 ``tests/golden/record.py``, so recordings and verifications agree.
@@ -18,6 +20,7 @@ import time
 from dataclasses import dataclass
 
 from ..errors import NetsimError
+from ..engine import uses_shell
 
 STEP_TIMEOUT = 30.0
 TIMEOUT_EXIT = 124
@@ -80,7 +83,7 @@ class RealEngine:
             argv = shlex.split(line)
         except ValueError as err:
             return Outcome(line, "", f"netsim: cannot parse command line: {err}\n", 2)
-        if argv and argv[0] == "docker":
+        if argv and argv[0] == "docker" and not uses_shell(line):
             argv = [self.docker] + argv[1:]
         else:
             argv = ["bash", "-c", line]

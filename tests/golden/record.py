@@ -8,7 +8,9 @@ runs each line of the case and writes ``tests/golden/<name>.json``.
 Case file syntax: one command per line; ``#`` starts a comment line; a
 trailing backslash continues a line; blank lines are ignored.
 
-* ``docker ...``   runs ``/usr/bin/docker`` with the rest split by shlex (no shell)
+* ``docker ...``   runs ``/usr/bin/docker`` with the rest split by shlex (no shell),
+  unless the line uses the shell (a pipe, ``$(...)``, ``&&``...: netsim's
+  ``uses_shell``), which runs with ``bash -c`` as netsim runs it
 * ``sleep N``      sleeps N seconds (recorded as a step with empty output)
 * anything else    runs on the host with ``bash -c`` (use only against loopback)
 
@@ -17,7 +19,7 @@ Usage::
     python tests/golden/record.py [CASE ...]   # all cases when none named
     python tests/golden/record.py --list
 
-Needs root and /work/shared/docker-reference/{start,stop}.  Stdlib only
+Needs root and /work/shared/docker-reference/{start,stop}.  Stdlib and netsim.engine only
 (PyYAML is allowed but not needed).
 """
 from __future__ import annotations
@@ -30,10 +32,13 @@ import re
 import shlex
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))
+from netsim.engine import uses_shell  # noqa: E402  (the project's own rule for shell lines)
 CASES = HERE / "cases"
 REF = Path(os.environ.get("NETSIM_DOCKER_REFERENCE", "/work/shared/docker-reference"))
 START = REF / "start"
@@ -89,6 +94,10 @@ def start_engine() -> dict:
     # the old CLI must not try to talk to a newer-client context
     env.pop("DOCKER_CONTEXT", None)
     env["DOCKER_CLI_HINTS"] = "false"
+    # `docker` inside a bash -c line is the 20.10 CLI too, not another one on PATH
+    shim = tempfile.mkdtemp(prefix="netsim-record-")
+    os.symlink(DOCKER, os.path.join(shim, "docker"))
+    env["PATH"] = shim + os.pathsep + env.get("PATH", "")
     return env
 
 
@@ -106,10 +115,10 @@ def run_step(cmd: str, env: dict) -> dict:
     if m:
         time.sleep(float(m.group(1)))
         return step
-    if cmd.startswith("docker "):
+    if cmd.startswith("docker ") and not uses_shell(cmd):
         argv = [DOCKER] + shlex.split(cmd[len("docker "):])
     else:
-        argv = ["bash", "-c", cmd]
+        argv = ["bash", "-c", cmd]      # `docker` in it is DOCKER (the PATH shim)
     try:
         p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
                            env=env, timeout=STEP_TIMEOUT)
