@@ -24,6 +24,7 @@ from ..kernel.addr import ip_int
 
 A, PTR, AAAA = 1, 12, 28
 NOERROR, FORMERR, SERVFAIL, NXDOMAIN, NOTIMP, REFUSED = 0, 1, 2, 3, 4, 5
+QR, AA, RD, RA = 0x8000, 0x0400, 0x0100, 0x0080      # header flags: response, authoritative, recursion
 
 _HEADER = struct.Struct("!HHHHHH")        # id, flags, qdcount, ancount, nscount, arcount
 _QUESTION_TAIL = struct.Struct("!HH")     # qtype, qclass
@@ -54,24 +55,46 @@ class Message:
     answers: list[Record] = field(default_factory=list)
 
     def pack(self) -> bytes:
-        flags = (0x8000 if self.response else 0) | (0x0400 if self.aa else 0) \
-            | (0x0100 if self.rd else 0) | (0x0080 if self.ra else 0) | self.rcode
-        answers = self.answers
-        out = _pack_header(self.id, flags, 1, len(answers), 0, 0) + _question(self.qname, self.qtype)
-        for r in answers:
-            out += _record(r.name, r.type, r.ttl, r.data)
-        return out
+        flags = (QR if self.response else 0) | (AA if self.aa else 0) \
+            | (RD if self.rd else 0) | (RA if self.ra else 0) | self.rcode
+        return _pack(self.id, flags, self.qname, self.qtype, self.answers)
 
     @classmethod
     def unpack(cls, data: bytes) -> "Message":
-        ident, flags, _qd, an, _, _ = _unpack_header(data)
-        try:
-            qname, qtype, answers = _parse_body(an, data[12:])
-        except _HeaderDependent:
-            qname, qtype, answers = _parse(data, an)
-        return cls(ident, qname, qtype, bool(flags & 0x8000), flags & 0xF,
-                   bool(flags & 0x0100), bool(flags & 0x0080), bool(flags & 0x0400),
-                   list(answers))
+        ident, flags, qname, qtype, answers = parse(data)
+        return cls(ident, qname, qtype, bool(flags & QR), flags & 0xF,
+                   bool(flags & RD), bool(flags & RA), bool(flags & AA), list(answers))
+
+
+def pack_query(ident: int, qname: str, qtype: int) -> bytes:
+    """``Message(ident, qname, qtype).pack()`` (a recursive query), without
+    building the message: what a stub resolver sends for each lookup."""
+    return _pack_header(ident, RD, 1, 0, 0, 0) + _question(qname, qtype)
+
+
+def pack_reply(ident: int, rd: bool, qname: str, qtype: int, answers) -> bytes:
+    """``Message(ident, qname, qtype, response=True, rd=rd, ra=True,
+    answers=answers).pack()`` (a recursive server's NOERROR reply), without
+    building the message."""
+    return _pack(ident, QR | RD | RA if rd else QR | RA, qname, qtype, answers)
+
+
+def _pack(ident: int, flags: int, qname: str, qtype: int, answers) -> bytes:
+    out = _pack_header(ident, flags, 1, len(answers), 0, 0) + _question(qname, qtype)
+    for r in answers:
+        out += _record(r.name, r.type, r.ttl, r.data)
+    return out
+
+
+def parse(data: bytes) -> tuple[int, int, str, int, tuple[Record, ...]]:
+    """``(id, flags, qname, qtype, answers)`` of a message: what
+    :meth:`Message.unpack` makes a message of (it raises as that does)."""
+    ident, flags, _qd, an, _, _ = _unpack_header(data)
+    try:
+        qname, qtype, answers = _parse_body(an, data[12:])
+    except _HeaderDependent:
+        qname, qtype, answers = _parse(data, an)
+    return ident, flags, qname, qtype, answers
 
 
 class _HeaderDependent(Exception):
@@ -115,12 +138,6 @@ def _parse(data: bytes, an: int, header_dependent: bool = False) -> tuple[str, i
         off += rdlen
         answers.append(Record(name, rtype, ttl, value))
     return qname, qtype, tuple(answers)
-
-
-def pack_query(ident: int, qname: str, qtype: int) -> bytes:
-    """``Message(ident, qname, qtype).pack()`` (a recursive query), without
-    building the message: what a stub resolver sends for each lookup."""
-    return _pack_header(ident, 0x0100, 1, 0, 0, 0) + _question(qname, qtype)
 
 
 @lru_cache(maxsize=4096, typed=True)

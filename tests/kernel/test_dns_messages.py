@@ -59,3 +59,14 @@ def test_compression_pointers_including_into_the_header():
 def test_truncated_messages_raise(data):
     with pytest.raises(Exception):
         dns.Message.unpack(data)
+
+
+def test_pack_reply_and_parse_agree_with_messages():
+    for rd in (True, False):
+        for answers in ([], [dns.Record("db", dns.A, 600, "10.0.0.2"), dns.Record("db", dns.A, 600, "10.0.0.3")]):
+            msg = dns.Message(77, "db", dns.A, response=True, rd=rd, ra=True, answers=answers)
+            wire = dns.pack_reply(77, rd, "db", dns.A, answers)
+            assert wire == msg.pack()
+            ident, flags, qname, qtype, got = dns.parse(wire)
+            assert (ident, qname, qtype, list(got)) == (77, "db", dns.A, answers)
+            assert flags == dns.QR | dns.RA | (dns.RD if rd else 0)
