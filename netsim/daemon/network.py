@@ -66,6 +66,8 @@ class Network:
     pool: AddressPool | None = None
     endpoints: dict[str, Endpoint] = field(default_factory=dict)   # by container id
     bridge_name: str | None = None
+    # derived from the endpoints by the embedded DNS (resolver._name_index), which checks it is current
+    dns_name_index: object = field(default=None, repr=False, compare=False)
 
     @property
     def short_id(self) -> str:

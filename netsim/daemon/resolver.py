@@ -14,6 +14,7 @@ when none answers the client gets no reply.
 from __future__ import annotations
 
 import random
+from functools import lru_cache
 
 from ..kernel import tcp
 from ..kernel.netfilter import Rule
@@ -28,7 +29,8 @@ EXT_TIMEOUT = 4.0      # libnetwork extIOTimeout
 
 class _NameIndex:
     """A network's DNS names, and what they were derived from: its endpoints
-    (in order) and the endpoints' names generation at the time."""
+    (in order) and the endpoints' names generation at the time.  Kept on the
+    network (``Network.dns_name_index``), so it lives as long as the network."""
 
     __slots__ = ("endpoints", "generation", "holders")
 
@@ -38,22 +40,24 @@ class _NameIndex:
         self.holders = holders
 
 
-_NAME_INDEXES: dict[str, _NameIndex] = {}
+@lru_cache(maxsize=4096)
+def _a_record(qname: str, ip: str) -> dns.Record:
+    """The A record answering ``qname`` with ``ip`` (records are immutable)."""
+    return dns.Record(qname, dns.A, TTL, ip)
 
 
 def _name_index(net) -> dict[str, list[str]]:
     """{lowercased DNS name: addresses of the network's endpoints holding it,
     in endpoint order}.
 
-    Rebuilt unless the network has the same endpoints in the same order (an
-    identity comparison; the index holds them, so none can be freed and its
-    id reused) and no endpoint's address or DNS names were assigned since
-    (``Endpoint.names_generation``; the names are a tuple, never changed in
-    place): no change can be missed.
+    Rebuilt unless the network has the same endpoints in the same order (the
+    index holds the endpoint objects it was built from) and no endpoint's
+    address or DNS names were assigned since (``Endpoint.names_generation``;
+    the names are a tuple, never changed in place): no change can be missed.
     """
     endpoints = tuple(net.endpoints.values())
     generation = Endpoint.names_generation
-    cached = _NAME_INDEXES.get(net.id)
+    cached = net.dns_name_index
     if cached is not None and cached.generation == generation and cached.endpoints == endpoints:
         return cached.holders
     holders: dict[str, list[str]] = {}
@@ -62,7 +66,7 @@ def _name_index(net) -> dict[str, list[str]]:
         if ip:
             for n in dict.fromkeys(n.lower() for n in ep.dns_names):
                 holders.setdefault(n, []).append(ip)
-    _NAME_INDEXES[net.id] = _NameIndex(endpoints, generation, holders)
+    net.dns_name_index = _NameIndex(endpoints, generation, holders)
     return holders
 
 
@@ -123,38 +127,44 @@ class EmbeddedDns:
     # -- serving ---------------------------------------------------------
     def _serve(self):
         sock = self.sock
-        unpack = dns.Message.unpack
+        parse, pack_reply = dns.parse, dns.pack_reply
         while True:
             item = yield sock.recvfrom()
             if not isinstance(item, tuple):
                 continue
             data, client = item
             try:
-                query = unpack(data)
+                ident, flags, qname, qtype, _answers = parse(data)
             except Exception:
                 continue
-            reply = self.answer(query)
-            if reply is not None:
-                sock.sendto(reply.pack(), client)
+            answers = self.lookup(qname, qtype)
+            if answers is not None:
+                sock.sendto(pack_reply(ident, flags & dns.RD, qname, qtype, answers), client)
             else:
                 self.daemon.sched.process(self._forward(data, client), name="resolver:forward")
 
     def answer(self, query: dns.Message) -> dns.Message | None:
-        qname, qtype = query.qname, query.qtype
+        """The reply to ``query``, or None when it is to be forwarded."""
+        answers = self.lookup(query.qname, query.qtype)
+        if answers is None:
+            return None
+        return dns.Message(query.id, query.qname, query.qtype, response=True, rd=query.rd, ra=True,
+                           answers=list(answers))
+
+    def lookup(self, qname: str, qtype: int) -> list[dns.Record] | tuple[()] | None:
+        """The answer records of a NOERROR reply to a question, or None when
+        the name is not the sandbox's networks' (then the query is forwarded)."""
         if qtype == dns.A:
             ips = self.resolve(qname)
             if ips is not None:
-                return dns.Message(query.id, qname, qtype, response=True, rd=query.rd, ra=True,
-                                   answers=[dns.Record(qname, dns.A, TTL, ip) for ip in ips])
+                return [_a_record(qname, ip) for ip in ips]
         elif qtype == dns.AAAA:
             if self.resolve(qname) is not None:
-                # the name exists with no IPv6 address: NOERROR, no answer
-                return dns.Message(query.id, qname, qtype, response=True, rd=query.rd, ra=True)
+                return ()      # the name exists with no IPv6 address: NOERROR, no answer
         elif qtype == dns.PTR:
             name = self.reverse(qname)
             if name is not None:
-                return dns.Message(query.id, qname, qtype, response=True, rd=query.rd, ra=True,
-                                   answers=[dns.Record(qname, dns.PTR, TTL, name)])
+                return [dns.Record(qname, dns.PTR, TTL, name)]
         return None
 
     def resolve(self, qname: str) -> list[str] | None:
