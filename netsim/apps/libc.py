@@ -137,31 +137,42 @@ def _hosts_table(text: str) -> dict[str, tuple[str, str]]:
 
 def candidates(name: str, conf: ResolvConf) -> list[str]:
     """The names ``res_search`` tries, in order."""
+    return list(_candidates(name, tuple(conf.search), conf.ndots))
+
+
+@lru_cache(maxsize=4096)
+def _candidates(name: str, search: tuple[str, ...], ndots: int) -> tuple[str, ...]:
+    """``candidates`` of a name under a ``search`` list and ``ndots`` (a pure
+    function of its arguments, memoised)."""
     if name.endswith("."):
-        return [name.rstrip(".")]
+        return (name.rstrip("."),)
     dots = name.count(".")
-    searched = [f"{name}.{d}" for d in conf.search if d and d != "."]
-    if dots >= conf.ndots:
-        return [name] + searched
-    return searched + [name]
+    searched = tuple(f"{name}.{d}" for d in search if d and d != ".")
+    if dots >= ndots:
+        return (name,) + searched
+    return searched + (name,)
 
 
 def dns_query(proc, server: str, qname: str, qtypes: tuple[int, ...], timeout: float):
     """Send one query per type from one socket; a generator returning
     ``{qtype: Message}`` (possibly partial), or ``"ECONNREFUSED"``/``"ENETUNREACH"``."""
-    sched = proc.kernel.sched
+    kernel = proc.kernel
+    sched = kernel.sched
+    randrange = kernel.rng.randrange
     sock = UdpSocket(proc.netns)
     try:
         ids = {}
+        dst = (server, 53)
         for qt in qtypes:
-            ident = proc.kernel.rng.randrange(1 << 16)
+            ident = randrange(1 << 16)
             ids[ident] = qt
             try:
-                sock.sendto(dns.Message(ident, qname, qt).pack(), (server, 53))
+                sock.sendto(dns.pack_query(ident, qname, qt), dst)
             except SocketError as e:
                 return e.name
         answers: dict[int, dns.Message] = {}
         deadline = sched.now + timeout
+        unpack = dns.Message.unpack
         while len(answers) < len(qtypes):
             left = deadline - sched.now
             if left <= 0:
@@ -173,7 +184,7 @@ def dns_query(proc, server: str, qname: str, qtypes: tuple[int, ...], timeout: f
                 return got
             data, _src = got
             try:
-                msg = dns.Message.unpack(data)
+                msg = unpack(data)
             except Exception:
                 continue
             if msg.response and msg.id in ids:
@@ -185,13 +196,14 @@ def dns_query(proc, server: str, qname: str, qtypes: tuple[int, ...], timeout: f
 
 def dns_lookup(proc, name: str, qtypes=(dns.A, dns.AAAA)):
     """The stub resolver: a generator returning ``HostEnt`` or an h_errno."""
-    conf = read_resolv_conf(proc)
+    nameservers, search, ndots, timeout, attempts = \
+        _parse_resolv_conf(_read(proc, "/etc/resolv.conf") or "")
     herr = HOST_NOT_FOUND
-    for qname in candidates(name, conf):
+    for qname in _candidates(name, search, ndots):
         result = None
-        for _attempt in range(conf.attempts):
-            for server in conf.nameservers:
-                got = yield from dns_query(proc, server, qname, qtypes, conf.timeout)
+        for _attempt in range(attempts):
+            for server in nameservers:
+                got = yield from dns_query(proc, server, qname, qtypes, timeout)
                 if isinstance(got, str) or not got:
                     continue          # refused, unreachable or silent: next server
                 a = got.get(dns.A)

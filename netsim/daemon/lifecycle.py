@@ -360,7 +360,7 @@ class LifecycleMixin:
         c.name = new
         for ep in c.endpoints.values():
             if ep.dns_names:
-                ep.dns_names[0] = new
+                ep.dns_names = (new,) + ep.dns_names[1:]
 
     # -- exec --------------------------------------------------------------
     def container_exec(self, ref: str, argv: list[str], env: list[str] | None = None,

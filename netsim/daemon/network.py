@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from .ipam import AddressPool
 
@@ -16,13 +17,26 @@ class Endpoint:
     ip: str | None = None
     mac: str | None = None
     aliases: list[str] = field(default_factory=list)   # --network-alias / --alias
-    dns_names: list[str] = field(default_factory=list)  # what the embedded DNS answers for
+    dns_names: tuple[str, ...] = ()                      # what the embedded DNS answers for
     links: list[str] = field(default_factory=list)      # "name:alias" on user networks
     ipam_ip: str | None = None                           # --ip as asked (IPAMConfig)
     ifname: str | None = None                            # eth0, eth1… inside the sandbox
     host_ifname: str | None = None                       # vethXXXXXXX on the host
     host_dev: object = None
     ports: list = field(default_factory=list)            # port bindings programmed for it
+
+    # The embedded DNS derives a name index from the endpoints' addresses and
+    # DNS names; every assignment of either advances this counter (over all
+    # endpoints), so that the index can tell in O(1) that none changed.
+    # dns_names is stored as a tuple, so it cannot change in place.
+    names_generation: ClassVar[int] = 0
+
+    def __setattr__(self, name: str, value) -> None:
+        if name == "ip" or name == "dns_names":
+            if name == "dns_names":
+                value = tuple(value)
+            Endpoint.names_generation += 1
+        object.__setattr__(self, name, value)
 
     @property
     def prefixlen(self) -> int:
@@ -52,6 +66,8 @@ class Network:
     pool: AddressPool | None = None
     endpoints: dict[str, Endpoint] = field(default_factory=dict)   # by container id
     bridge_name: str | None = None
+    # derived from the endpoints by the embedded DNS (resolver._name_index), which checks it is current
+    dns_name_index: object = field(default=None, repr=False, compare=False)
 
     @property
     def short_id(self) -> str:

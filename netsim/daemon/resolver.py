@@ -14,38 +14,60 @@ when none answers the client gets no reply.
 from __future__ import annotations
 
 import random
-from operator import attrgetter
+from functools import lru_cache
 
 from ..kernel import tcp
 from ..kernel.netfilter import Rule
 from ..kernel.socket import UdpSocket
 from ..proto import dns
+from .network import Endpoint
 
 RESOLVER_IP = "127.0.0.11"
 TTL = 600
 EXT_TIMEOUT = 4.0      # libnetwork extIOTimeout
 
 
-_ENDPOINT_NAMES = attrgetter("ip", "dns_names")
-_NAME_INDEXES: dict[str, tuple[list, dict[str, list[str]]]] = {}
+class _NameIndex:
+    """A network's DNS names, and what they were derived from: its endpoints
+    (in order) and the endpoints' names generation at the time.  Kept on the
+    network (``Network.dns_name_index``), so it lives as long as the network."""
+
+    __slots__ = ("endpoints", "generation", "holders")
+
+    def __init__(self, endpoints: tuple, generation: int, holders: dict[str, list[str]]):
+        self.endpoints = endpoints
+        self.generation = generation
+        self.holders = holders
+
+
+@lru_cache(maxsize=4096)
+def _a_record(qname: str, ip: str) -> dns.Record:
+    """The A record answering ``qname`` with ``ip`` (records are immutable)."""
+    return dns.Record(qname, dns.A, TTL, ip)
 
 
 def _name_index(net) -> dict[str, list[str]]:
     """{lowercased DNS name: addresses of the network's endpoints holding it,
-    in endpoint order}.  Rebuilt whenever an endpoint's address or names
-    differ from those the index was built from (the check is one comparison
-    of (ip, names) pairs, so no change can be missed)."""
-    now = list(map(_ENDPOINT_NAMES, net.endpoints.values()))
-    cached = _NAME_INDEXES.get(net.id)
-    if cached is not None and cached[0] == now:
-        return cached[1]
-    index: dict[str, list[str]] = {}
-    for ip, names in now:
+    in endpoint order}.
+
+    Rebuilt unless the network has the same endpoints in the same order (the
+    index holds the endpoint objects it was built from) and no endpoint's
+    address or DNS names were assigned since (``Endpoint.names_generation``;
+    the names are a tuple, never changed in place): no change can be missed.
+    """
+    endpoints = tuple(net.endpoints.values())
+    generation = Endpoint.names_generation
+    cached = net.dns_name_index
+    if cached is not None and cached.generation == generation and cached.endpoints == endpoints:
+        return cached.holders
+    holders: dict[str, list[str]] = {}
+    for ep in endpoints:
+        ip = ep.ip
         if ip:
-            for n in dict.fromkeys(n.lower() for n in names):
-                index.setdefault(n, []).append(ip)
-    _NAME_INDEXES[net.id] = ([(ip, list(names)) for ip, names in now], index)
-    return index
+            for n in dict.fromkeys(n.lower() for n in ep.dns_names):
+                holders.setdefault(n, []).append(ip)
+    net.dns_name_index = _NameIndex(endpoints, generation, holders)
+    return holders
 
 
 class EmbeddedDns:
@@ -104,37 +126,45 @@ class EmbeddedDns:
 
     # -- serving ---------------------------------------------------------
     def _serve(self):
+        sock = self.sock
+        parse, pack_reply = dns.parse, dns.pack_reply
         while True:
-            item = yield self.sock.recvfrom()
+            item = yield sock.recvfrom()
             if not isinstance(item, tuple):
                 continue
             data, client = item
             try:
-                query = dns.Message.unpack(data)
+                ident, flags, qname, qtype, _answers = parse(data)
             except Exception:
                 continue
-            reply = self.answer(query)
-            if reply is not None:
-                self.sock.sendto(reply.pack(), client)
+            answers = self.lookup(qname, qtype)
+            if answers is not None:
+                sock.sendto(pack_reply(ident, flags & dns.RD, qname, qtype, answers), client)
             else:
                 self.daemon.sched.process(self._forward(data, client), name="resolver:forward")
 
     def answer(self, query: dns.Message) -> dns.Message | None:
-        reply = dns.Message(query.id, query.qname, query.qtype, response=True, rd=query.rd,
-                            ra=True)
-        if query.qtype == dns.A:
-            ips = self.resolve(query.qname)
+        """The reply to ``query``, or None when it is to be forwarded."""
+        answers = self.lookup(query.qname, query.qtype)
+        if answers is None:
+            return None
+        return dns.Message(query.id, query.qname, query.qtype, response=True, rd=query.rd, ra=True,
+                           answers=list(answers))
+
+    def lookup(self, qname: str, qtype: int) -> list[dns.Record] | tuple[()] | None:
+        """The answer records of a NOERROR reply to a question, or None when
+        the name is not the sandbox's networks' (then the query is forwarded)."""
+        if qtype == dns.A:
+            ips = self.resolve(qname)
             if ips is not None:
-                reply.aa = False
-                reply.answers = [dns.Record(query.qname, dns.A, TTL, ip) for ip in ips]
-                return reply
-        elif query.qtype == dns.AAAA and self.resolve(query.qname) is not None:
-            return reply   # the name exists with no IPv6 address: NOERROR, no answer
-        elif query.qtype == dns.PTR:
-            name = self.reverse(query.qname)
+                return [_a_record(qname, ip) for ip in ips]
+        elif qtype == dns.AAAA:
+            if self.resolve(qname) is not None:
+                return ()      # the name exists with no IPv6 address: NOERROR, no answer
+        elif qtype == dns.PTR:
+            name = self.reverse(qname)
             if name is not None:
-                reply.answers = [dns.Record(query.qname, dns.PTR, TTL, name)]
-                return reply
+                return [dns.Record(qname, dns.PTR, TTL, name)]
         return None
 
     def resolve(self, qname: str) -> list[str] | None:
@@ -143,22 +173,27 @@ class EmbeddedDns:
             net = ep.network
             if not net.is_user_defined:
                 continue
+            holders = _name_index(net)     # nothing below changes the network
             for link in ep.links:
                 target, _, alias = link.partition(":")
                 if (alias or target).lower() == name:
-                    found = self._holders(net, target.lower())
+                    found = self._holders(holders, target.lower())
                     if found:
                         return found
             short = name
             if name.endswith("." + net.name.lower()):
                 short = name[: -len(net.name) - 1]
-            found = self._holders(net, short)
+            found = self._holders(holders, short)
             if found:
                 return found
         return None
 
-    def _holders(self, net, name: str) -> list[str]:
-        ips = list(_name_index(net).get(name, ()))
+    def _holders(self, holders: dict[str, list[str]], name: str) -> list[str]:
+        """The addresses holding ``name``, several shuffled as each reply does."""
+        ips = holders.get(name)
+        if not ips:
+            return []
+        ips = list(ips)
         if len(ips) > 1:
             self.rng.shuffle(ips)
         return ips

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 
+from ..sim.core import Event
 from .packet import ICMP, IPv4, PROTO_ICMP, PROTO_UDP, UDP
 
 
@@ -32,14 +33,18 @@ class SocketError(OSError):
 class _Queue:
     """Datagrams waiting to be read, and the readers waiting for one."""
 
+    __slots__ = ("netns", "sched", "items", "waiters")
+
     def __init__(self, netns):
         self.netns = netns
+        self.sched = netns.kernel.sched      # a kernel keeps its scheduler for life
         self.items: deque = deque()
         self.waiters: deque = deque()
 
     def push(self, item) -> None:
-        while self.waiters:
-            ev, timer = self.waiters.popleft()
+        waiters = self.waiters
+        while waiters:
+            ev, timer = waiters.popleft()
             if not ev.triggered:
                 if timer is not None:
                     timer.clear()     # the timeout, still queued, lets go of the event
@@ -48,8 +53,8 @@ class _Queue:
         self.items.append(item)
 
     def pop(self, timeout: float | None):
-        sched = self.netns.kernel.sched
-        ev = sched.event()
+        sched = self.sched
+        ev = Event(sched)
         if self.items:
             ev.succeed(self.items.popleft())
             return ev
@@ -77,24 +82,28 @@ class UdpSocket:
         self.error: str | None = None
 
     def bind(self, addr: str = "0.0.0.0", port: int = 0) -> None:
+        netns = self.netns
         if port == 0:
-            port = self.netns.ephemeral_port("udp")
-        if (addr, port) in self.netns.udp:
+            port = netns.ephemeral_port("udp")
+        local = (addr, port)
+        if local in netns.udp:
             raise SocketError("EADDRINUSE")
-        self.local = (addr, port)
-        self.netns.udp[(addr, port)] = self
+        self.local = local
+        netns.udp[local] = self
 
     def sendto(self, data: bytes, dst: tuple[str, int]) -> None:
         if self.local is None:
             self.bind()
-        src = self.local[0]
+        netns = self.netns
+        src, sport = self.local
+        dst_ip, dport = dst
         if src == "0.0.0.0":
-            src = self.netns.source_address(dst[0])
+            src = netns.source_address(dst_ip)
             if src is None:
                 raise SocketError("ENETUNREACH")
-        pkt = IPv4(src, dst[0], PROTO_UDP, UDP(self.local[1], dst[1], data),
-                   ident=self.netns.stack.next_ident(), df=True)
-        if not self.netns.stack.output(pkt):
+        stack = netns.stack
+        pkt = IPv4(src, dst_ip, PROTO_UDP, UDP(sport, dport, data), ident=stack.next_ident(), df=True)
+        if not stack.output(pkt):
             raise SocketError("ENETUNREACH")
 
     def recvfrom(self, timeout: float | None = None):
@@ -102,8 +111,9 @@ class UdpSocket:
         return self.queue.pop(timeout)
 
     def close(self) -> None:
-        if self.local and self.netns.udp.get(self.local) is self:
-            del self.netns.udp[self.local]
+        local = self.local
+        if local and self.netns.udp.get(local) is self:
+            del self.netns.udp[local]
 
 
 class IcmpSocket:
