@@ -195,10 +195,11 @@ class IPStack:
         table = self.netns.netfilter.filter
         trail: list = []
         rule = None
-        if table.program(chain, in_iface, out_iface):
+        prog = table.program(chain, in_iface, out_iface)
+        if prog:
             # conntrack is asked for the state only if a rule matches on it
             ctx = HookContext(in_iface, out_iface, lambda: self._ctstate(pkt), self.is_local)
-            rule = table.evaluate(chain, pkt, ctx, trail)
+            rule = table.run(prog, pkt, ctx, trail)
         verdict = rule.target if rule is not None else table.policy[chain]
         if verdict in ("DROP", "REJECT"):
             where = f" ({trail[-1][1].spec(trail[-1][0])})" if trail else ""
@@ -229,8 +230,9 @@ class IPStack:
         key = flow_tuple(pkt)
         trail: list = []
         rule = None
-        if nf.nat.program(chain, in_iface, None):
-            rule = nf.nat.evaluate(chain, pkt, self._ctx(in_iface, None, "NEW"), trail)
+        prog = nf.nat.program(chain, in_iface, None)
+        if prog:
+            rule = nf.nat.run(prog, pkt, self._ctx(in_iface, None, "NEW"), trail)
         if rule is not None and rule.target == "DNAT":
             ip, _, port = rule.to_destination.partition(":")
             new = _rewrite(pkt, dst=(ip, int(port) if port else None))
@@ -251,8 +253,9 @@ class IPStack:
             conn.post_done = True
             trail: list = []
             rule = None
-            if nf.nat.program("POSTROUTING", in_iface, out_iface):
-                rule = nf.nat.evaluate("POSTROUTING", pkt, self._ctx(in_iface, out_iface, "NEW"), trail)
+            prog = nf.nat.program("POSTROUTING", in_iface, out_iface)
+            if prog:
+                rule = nf.nat.run(prog, pkt, self._ctx(in_iface, out_iface, "NEW"), trail)
             if rule is not None and rule.target in ("MASQUERADE", "SNAT"):
                 dev = self.netns.interfaces[out_iface]
                 src, _, port = (rule.to_source or "").partition(":")

@@ -307,7 +307,11 @@ class Table:
         each rule that matches counts the packet; a jump enters the callee's
         rules, inlined after it; RETURN (or the callee's end) resumes after
         the jump; the first terminating rule ends the walk."""
-        prog = self.program(chain, ctx.in_iface, ctx.out_iface)
+        return self.run(self.program(chain, ctx.in_iface, ctx.out_iface), pkt, ctx, trail)
+
+    @staticmethod
+    def run(prog: list, pkt, ctx: HookContext, trail: list) -> Rule | None:
+        """:meth:`evaluate` with the chain's :meth:`program` already in hand."""
         i, n = 0, len(prog)
         while i < n:
             rule, match, kind, skip, owner = prog[i]
@@ -438,18 +442,20 @@ class Conntrack:
         if pkt.proto == PROTO_ICMP and pkt.payload.type not in (ICMP.ECHO_REQUEST, ICMP.ECHO_REPLY):
             return None, "related"
         key = flow_tuple(pkt)
-        for table, direction in ((self.by_orig, "orig"), (self.by_reply, "reply")):
-            conn = table.get(key)
+        conn = self.by_orig.get(key)
+        direction = "orig"
+        if conn is None:
+            conn = self.by_reply.get(key)
             if conn is None:
-                continue
-            if self.clock is not None:
-                now = self.clock()
-                if conn.expires <= now:
-                    self._forget(conn)
-                    return None, "new"
-                self._refresh(conn, pkt, now, direction)
-            return conn, direction
-        return None, "new"
+                return None, "new"
+            direction = "reply"
+        if self.clock is not None:
+            now = self.clock()
+            if conn.expires <= now:
+                self._forget(conn)
+                return None, "new"
+            self._refresh(conn, pkt, now, direction)
+        return conn, direction
 
     def _refresh(self, conn: Conn, pkt, now: float, direction: str) -> None:
         proto = pkt.proto
