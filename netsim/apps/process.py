@@ -89,6 +89,14 @@ class Proc:
         if self.on_output:
             self.on_output("stderr", text)
 
+    def emit(self, stream: str, text: str) -> None:
+        """An output hook (``on_output``) for a child: ``"stdout"`` text is
+        written to this process's stdout, anything else to its stderr."""
+        if stream == "stdout":
+            self.out(text)
+        else:
+            self.err(text)
+
     @property
     def output(self) -> str:
         return "".join(self.stdout)
