@@ -52,6 +52,11 @@ _BLANKS = re.compile("[ \t]+")
 # for the character-by-character reader: quoted, with expansions, a comment).
 _SIMPLE = re.compile(r"""[ \t]*+(?:(%s)|(?!\#)(%s)(?!['"\\$])|)""" % (
     "|".join(map(re.escape, OPS)), _LITERAL.pattern))
+# A script of plain words and the operators && || ;; & | ; only (no quote,
+# backslash, expansion, redirection, comment or newline): its words are the
+# runs between blanks and operators, each one literal run.
+_SPECIAL = re.compile(r"""['"\\$#<>\n]""")
+_PLAIN_TOKEN = re.compile(r"&&|\|\||;;|[&|;]|[^ \t&|;]+")
 _DQ_TEXT = re.compile(r'[^"\\$]+')                   # plain text inside "…"
 _PARAM = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[?$#0-9!]")   # $NAME, $?, $1…
 _STATIC_KINDS = frozenset(("lit", "sq", "dq"))
@@ -63,30 +68,36 @@ class ShSyntaxError(Exception):
 
 
 class Word:
-    """A shell word: parts (kind, text) to expand later, kind one of lit, sq,
-    dq (literal and quoted text), var, varq, cmd, cmdq (``$X``, ``$(…)``,
-    unquoted or in double quotes).  A word does not change once read: ``text``
-    is its one field when it needs no expansion, else None."""
-    __slots__ = ("parts", "text")
+    """A shell word with expansions: parts (kind, text) to expand when the
+    command runs, kind one of lit, sq, dq (literal and quoted text), var, varq,
+    cmd, cmdq (``$X``, ``$(…)``, unquoted or in double quotes).  A word that
+    needs no expansion (only literal and quoted text) is read as the string it
+    stands for."""
+    __slots__ = ("parts",)
 
-    def __init__(self, parts: tuple[tuple[str, str], ...], text: str | None):
+    def __init__(self, parts: tuple[tuple[str, str], ...]):
         self.parts = parts
-        self.text = text
-
-    @classmethod
-    def of(cls, parts: list[tuple[str, str]]) -> Word:
-        """The word read as ``parts`` (never empty)."""
-        static = all(kind in _STATIC_KINDS for kind, _ in parts)
-        return cls(tuple(parts), "".join(text for _, text in parts) if static and parts else None)
 
     def __repr__(self):
         return f"Word({self.parts})"
 
 
+def _word(parts: list[tuple[str, str]]) -> str | Word:
+    """The word read as ``parts`` (never empty): its text, or a Word when it
+    has expansions."""
+    for kind, _ in parts:
+        if kind not in _STATIC_KINDS:
+            return Word(tuple(parts))
+    return "".join(text for _, text in parts)
+
+
 def tokenize(src: str) -> list:
-    """Words and ``("op", OP)`` tokens.  Blanks end a word; ``#`` at the start
+    """Words (a str, or a :class:`Word` with expansions) and ``("op", OP)``
+    tokens.  Blanks end a word; ``#`` at the start
     of a word comments to the end of the line; an operator ends a word, except
     ``2>``/``2>&1`` inside one (``a2>f`` is the word ``a2`` and ``>``)."""
+    if _SPECIAL.search(src) is None:
+        return [("op", t) if t[0] in "&|;" else t for t in _PLAIN_TOKEN.findall(src)]
     toks: list = []
     i, n = 0, len(src)
     parts: list | None = None        # the parts of the word being read
@@ -95,7 +106,7 @@ def tokenize(src: str) -> list:
             for m in _SIMPLE.finditer(src, i):
                 op, literal = m.groups()
                 if literal is not None:
-                    toks.append(Word((("lit", literal),), literal))
+                    toks.append(literal)
                 elif op is not None:
                     toks.append(("op", ";" if op == "\n" else op))
                 else:
@@ -106,7 +117,7 @@ def tokenize(src: str) -> list:
         c = src[i]
         if c == " " or c == "\t":
             if parts is not None:
-                toks.append(Word.of(parts))
+                toks.append(_word(parts))
                 parts = None
             i = _BLANKS.match(src, i).end()
             continue
@@ -120,7 +131,7 @@ def tokenize(src: str) -> list:
                 op = m.group()
                 if parts is None or (op != "2>" and op != "2>&1"):
                     if parts is not None:
-                        toks.append(Word.of(parts))
+                        toks.append(_word(parts))
                         parts = None
                     toks.append(("op", ";" if op == "\n" else op))
                     i = m.end()
@@ -173,7 +184,7 @@ def tokenize(src: str) -> list:
             parts.append(("lit", src[i:j]))
             i = j
     if parts is not None:
-        toks.append(Word.of(parts))
+        toks.append(_word(parts))
     return toks
 
 
@@ -208,56 +219,60 @@ def _dollar(src, i, parts, quoted):
 # -- parsing: list := pipeline ((&&|'||'|;) pipeline)* ------------------------
 
 def parse(toks):
-    """Items ``(op, pipeline, background)``: ``op`` joins it to the previous one."""
-    items, i, n = [], 0, len(toks)
-    pending_op = None
-    while i < n:
-        cmds, i = _pipeline(toks, i)
-        if cmds:
-            items.append((pending_op, cmds, i < n and toks[i] == ("op", "&")))
-        elif pending_op in ("&&", "||", "|"):
-            raise ShSyntaxError("unexpected")
-        if i < n:
-            op = toks[i][1]
-            if op == "&":
-                op = ";"
-            pending_op = op
-            i += 1
+    """Items ``(op, pipeline, background)``: ``op`` joins it to the previous one.
+
+    One pass over the tokens: a command is words and redirections up to an
+    operator; ``|`` joins commands into a pipeline, another operator ends the
+    pipeline (``&`` puts it in the background and joins the next one as
+    ``;``).  An empty pipeline after ``&&`` or ``||`` is a syntax error, one
+    after ``;`` or at the start is nothing; the end of the script after an
+    operator ends no pipeline."""
+    items = []
+    pending_op = None                # the operator before the pipeline being read
+    cmds: list = []                  # the pipeline being read
+    words: list = []                 # its command being read
+    redirs: list = []
+    reading = False                  # a pipeline has been started (tokens after the last operator)
+    it = iter(toks)
+    for t in it:
+        reading = True
+        if t.__class__ is not tuple:     # a word
+            words.append(t)
+            continue
+        op = t[1]
+        if op in _REDIRECT_TO_WORD:
+            target = next(it, None)
+            if target is None or target.__class__ is tuple:
+                raise ShSyntaxError(f"unexpected {'newline' if target is None else target[1]}")
+            redirs.append((op, target))
+            continue
+        if op in _REDIRECT_FD:
+            redirs.append((op, None))
+            continue
+        cmds.append({"words": words, "redirs": redirs})
+        words, redirs = [], []
+        if op == "|":
+            continue
+        _end_pipeline(items, pending_op, cmds, op == "&")
+        pending_op = ";" if op == "&" else op
+        cmds = []
+        reading = False
+    if reading:
+        cmds.append({"words": words, "redirs": redirs})
+        _end_pipeline(items, pending_op, cmds, False)
     return items
+
+
+def _end_pipeline(items, op, cmds, background) -> None:
+    if len(cmds) == 1 and not cmds[0]["words"] and not cmds[0]["redirs"]:
+        if op in ("&&", "||", "|"):
+            raise ShSyntaxError("unexpected")
+        return
+    items.append((op, cmds, background))
 
 
 _REDIRECT_TO_WORD = frozenset((">", ">>", "<", "2>"))
 _REDIRECT_FD = frozenset((">&2", "1>&2", "2>&1"))
-
-
-def _pipeline(toks, i):
-    cmds = []
-    n = len(toks)
-    while True:
-        words, redirs = [], []
-        while i < n:
-            t = toks[i]
-            if isinstance(t, Word):
-                words.append(t)
-                i += 1
-            elif t[1] in _REDIRECT_TO_WORD:
-                if i + 1 >= n or not isinstance(toks[i + 1], Word):
-                    raise ShSyntaxError(f"unexpected {'newline' if i + 1 >= n else toks[i + 1][1]}")
-                redirs.append((t[1], toks[i + 1]))
-                i += 2
-            elif t[1] in _REDIRECT_FD:
-                redirs.append((t[1], None))
-                i += 1
-            else:
-                break
-        cmds.append({"words": words, "redirs": redirs})
-        if i < n and toks[i] == ("op", "|"):
-            i += 1
-            continue
-        break
-    if len(cmds) == 1 and not cmds[0]["words"] and not cmds[0]["redirs"]:
-        return [], i
-    return cmds, i
 
 
 class Shell:
@@ -275,8 +290,10 @@ class Shell:
         self.last_job = ""             # $!
 
     # expansion
-    def expand(self, word: Word):
+    def expand(self, word: str | Word):
         """Expand one word into a list of fields (unquoted expansions split)."""
+        if word.__class__ is str:
+            return [word]
         fields: list[str] = []
         cur = ""
         have = False
@@ -419,8 +436,8 @@ class Shell:
         in the shell's own process."""
         argv = []
         for w in cmd["words"]:
-            if w.text is not None:
-                argv.append(w.text)
+            if w.__class__ is str:
+                argv.append(w)
             else:
                 argv += (yield from self.expand(w))
         # assignments
@@ -537,9 +554,9 @@ def _static_argv(cmd) -> list[str]:
     will be), else []."""
     argv = []
     for w in cmd["words"]:
-        if w.text is None:
+        if w.__class__ is not str:
             return []
-        argv.append(w.text)
+        argv.append(w)
     return argv
 
 
