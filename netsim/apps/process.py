@@ -47,9 +47,9 @@ class Proc:
     def fork(self, argv: list[str] | None = None):
         """``fork`` (+ ``execve(argv)`` when given): the child's task, or None
         when this program's task is not tracked."""
-        tasks = self.tasks
-        if tasks is None:
+        if self.kernel is None or self.task is None:
             return None
+        tasks = self.kernel.tasks
         child = tasks.fork(self.task)
         if argv is not None:
             tasks.exec(child, argv)

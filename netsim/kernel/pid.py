@@ -89,16 +89,13 @@ class Task:
     alive: bool = True
     on_kill: Callable | None = None                # what SIGKILL ends (the simulated process)
     children: list[Task] = field(default_factory=list)
+    # the innermost of ``numbers`` (a task keeps its numbers for life): the
+    # namespace it was created in, and its number there (what getpid() returns)
+    ns: PidNamespace = field(init=False, repr=False)
+    pid: int = field(init=False, repr=False)
 
-    @property
-    def ns(self) -> PidNamespace:
-        """The namespace the task was created in (its innermost)."""
-        return self.numbers[-1][0]
-
-    @property
-    def pid(self) -> int:
-        """Its number in its own namespace (what ``getpid()`` returns)."""
-        return self.numbers[-1][1]
+    def __post_init__(self) -> None:
+        self.ns, self.pid = self.numbers[-1]
 
     def pid_in(self, ns: PidNamespace) -> int | None:
         for n, nr in self.numbers:
@@ -134,23 +131,25 @@ class TaskTable:
         default the parent's namespace; a child namespace of it with
         CLONE_NEWPID, or the one the parent joined with ``setns``) and all its
         ancestors.  The child inherits comm, cmdline, credentials and cgroup."""
-        ns = ns or (parent.ns if parent is not None else self.init_ns)
+        if ns is None:
+            ns = parent.ns if parent is not None else self.init_ns
         numbers = []
         for n in ns.ancestry:
             numbers.append((n, n.alloc()))
-        task = Task(numbers=numbers, parent=parent,
-                    comm=comm if comm is not None else (parent.comm if parent else ""),
-                    cmdline=list(cmdline if cmdline is not None else (parent.cmdline if parent else [])),
-                    start_time=self.clock(),
-                    uid=parent.uid if parent else 0, gid=parent.gid if parent else 0,
-                    cgroup=parent.cgroup if parent else "/",
-                    vsz=parent.vsz if parent else 0, rss=parent.rss if parent else 0)
+        if parent is not None:
+            task = Task(numbers=numbers, parent=parent,
+                        comm=parent.comm if comm is None else comm,
+                        cmdline=list(parent.cmdline if cmdline is None else cmdline),
+                        start_time=self.clock(), uid=parent.uid, gid=parent.gid,
+                        cgroup=parent.cgroup, vsz=parent.vsz, rss=parent.rss)
+            parent.children.append(task)
+        else:
+            task = Task(numbers=numbers, parent=None, comm="" if comm is None else comm,
+                        cmdline=list([] if cmdline is None else cmdline), start_time=self.clock())
         for n, nr in numbers:
             n.tasks[nr] = task
         if ns.child_reaper is None and numbers[-1][1] == 1:
             ns.child_reaper = task
-        if parent is not None:
-            parent.children.append(task)
         return task
 
     def spawn_threads(self, task: Task, count: int) -> None:
