@@ -49,11 +49,9 @@ class Proc:
         when this program's task is not tracked."""
         if self.kernel is None or self.task is None:
             return None
-        tasks = self.kernel.tasks
-        child = tasks.fork(self.task)
         if argv is not None:
-            tasks.exec(child, argv)
-        return child
+            return self.kernel.tasks.spawn(self.task, argv)
+        return self.kernel.tasks.fork(self.task)
 
     def attach(self, task) -> None:
         """Run as ``task`` (a child made by :meth:`fork`)."""

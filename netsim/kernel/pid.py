@@ -152,6 +152,12 @@ class TaskTable:
             ns.child_reaper = task
         return task
 
+    def spawn(self, parent: Task, argv: list[str]) -> Task:
+        """``fork`` + ``execve(argv)`` (a shell running a command): the child
+        of ``parent`` with ``argv`` as its cmdline and comm, as :meth:`exec`
+        would leave it."""
+        return self.fork(parent, cmdline=argv, comm=_basename_comm(argv[0] if argv else ""))
+
     def spawn_threads(self, task: Task, count: int) -> None:
         """``clone(CLONE_THREAD)`` ``count`` times for threads that end when the
         task calls ``execve`` (a Go runtime's): their numbers are consumed."""

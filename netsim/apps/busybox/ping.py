@@ -37,7 +37,7 @@ def ping_main(proc):
         bad = str(e).split("'")[-2] if "'" in str(e) else ""
         proc.err(f"ping: invalid number '{bad}'\n")
         return 1
-    quiet = bool(opts.get("q"))
+    quiet = "q" in opts
     host = args[0]
     sched = proc.kernel.sched
 

@@ -232,10 +232,8 @@ def parse(toks):
     cmds: list = []                  # the pipeline being read
     words: list = []                 # its command being read
     redirs: list = []
-    reading = False                  # a pipeline has been started (tokens after the last operator)
     it = iter(toks)
     for t in it:
-        reading = True
         if t.__class__ is not tuple:     # a word
             words.append(t)
             continue
@@ -250,25 +248,22 @@ def parse(toks):
             redirs.append((op, None))
             continue
         cmds.append({"words": words, "redirs": redirs})
-        words, redirs = [], []
         if op == "|":
+            words, redirs = [], []
             continue
-        _end_pipeline(items, pending_op, cmds, op == "&")
-        pending_op = ";" if op == "&" else op
-        cmds = []
-        reading = False
-    if reading:
-        cmds.append({"words": words, "redirs": redirs})
-        _end_pipeline(items, pending_op, cmds, False)
-    return items
-
-
-def _end_pipeline(items, op, cmds, background) -> None:
-    if len(cmds) == 1 and not cmds[0]["words"] and not cmds[0]["redirs"]:
-        if op in ("&&", "||", "|"):
+        if words or redirs or len(cmds) > 1:
+            items.append((pending_op, cmds, op == "&"))
+        elif pending_op in ("&&", "||"):
             raise ShSyntaxError("unexpected")
-        return
-    items.append((op, cmds, background))
+        pending_op = ";" if op == "&" else op
+        cmds, words, redirs = [], [], []
+    if words or redirs or cmds:          # tokens after the last operator
+        cmds.append({"words": words, "redirs": redirs})
+        if words or redirs or len(cmds) > 1:
+            items.append((pending_op, cmds, False))
+        elif pending_op in ("&&", "||"):
+            raise ShSyntaxError("unexpected")
+    return items
 
 
 _REDIRECT_TO_WORD = frozenset((">", ">>", "<", "2>"))
