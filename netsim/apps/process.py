@@ -47,13 +47,11 @@ class Proc:
     def fork(self, argv: list[str] | None = None):
         """``fork`` (+ ``execve(argv)`` when given): the child's task, or None
         when this program's task is not tracked."""
-        tasks = self.tasks
-        if tasks is None:
+        if self.kernel is None or self.task is None:
             return None
-        child = tasks.fork(self.task)
         if argv is not None:
-            tasks.exec(child, argv)
-        return child
+            return self.kernel.tasks.spawn(self.task, argv)
+        return self.kernel.tasks.fork(self.task)
 
     def attach(self, task) -> None:
         """Run as ``task`` (a child made by :meth:`fork`)."""
@@ -88,6 +86,14 @@ class Proc:
         self.stderr.append(text)
         if self.on_output:
             self.on_output("stderr", text)
+
+    def emit(self, stream: str, text: str) -> None:
+        """An output hook (``on_output``) for a child: ``"stdout"`` text is
+        written to this process's stdout, anything else to its stderr."""
+        if stream == "stdout":
+            self.out(text)
+        else:
+            self.err(text)
 
     @property
     def output(self) -> str:

@@ -35,6 +35,9 @@ class PidNamespace:
                  pid_max: int = PID_MAX):
         self.parent = parent
         self.level = 0 if parent is None else parent.level + 1
+        # this namespace and its ancestors, the host's first (a namespace's
+        # parent is fixed when it is created, as pid_namespace->parent)
+        self.ancestry: tuple[PidNamespace, ...] = (parent.ancestry if parent is not None else ()) + (self,)
         self.last_pid = last_pid
         self.pid_max = pid_max
         self.tasks: dict[int, Task] = {}        # number -> task (thread-group leaders)
@@ -42,6 +45,11 @@ class PidNamespace:
         self.child_reaper: Task | None = None   # the namespace's PID 1
 
     def alloc(self) -> int:
+        nr = self.last_pid + 1
+        if nr < self.pid_max and nr not in self.used:    # the usual case: the next one is free
+            self.used.add(nr)
+            self.last_pid = nr
+            return nr
         nr = self.last_pid
         low = RESERVED_PIDS if self.parent is None else 2
         for _ in range(self.pid_max):
@@ -56,11 +64,7 @@ class PidNamespace:
 
     def chain(self) -> list[PidNamespace]:
         """This namespace and its ancestors, the host's first."""
-        out, ns = [], self
-        while ns is not None:
-            out.append(ns)
-            ns = ns.parent
-        return out[::-1]
+        return list(self.ancestry)
 
     def visible(self) -> list[Task]:
         """The tasks this namespace numbers, by number (``/proc`` readdir order)."""
@@ -85,16 +89,13 @@ class Task:
     alive: bool = True
     on_kill: Callable | None = None                # what SIGKILL ends (the simulated process)
     children: list[Task] = field(default_factory=list)
+    # the innermost of ``numbers`` (a task keeps its numbers for life): the
+    # namespace it was created in, and its number there (what getpid() returns)
+    ns: PidNamespace = field(init=False, repr=False)
+    pid: int = field(init=False, repr=False)
 
-    @property
-    def ns(self) -> PidNamespace:
-        """The namespace the task was created in (its innermost)."""
-        return self.numbers[-1][0]
-
-    @property
-    def pid(self) -> int:
-        """Its number in its own namespace (what ``getpid()`` returns)."""
-        return self.numbers[-1][1]
+    def __post_init__(self) -> None:
+        self.ns, self.pid = self.numbers[-1]
 
     def pid_in(self, ns: PidNamespace) -> int | None:
         for n, nr in self.numbers:
@@ -110,7 +111,7 @@ class Task:
 
 
 def _basename_comm(path: str) -> str:
-    return path.rsplit("/", 1)[-1][:TASK_COMM_LEN - 1]
+    return path.rpartition("/")[2][:TASK_COMM_LEN - 1]
 
 
 class TaskTable:
@@ -130,28 +131,38 @@ class TaskTable:
         default the parent's namespace; a child namespace of it with
         CLONE_NEWPID, or the one the parent joined with ``setns``) and all its
         ancestors.  The child inherits comm, cmdline, credentials and cgroup."""
-        ns = ns or (parent.ns if parent is not None else self.init_ns)
-        numbers = [(n, n.alloc()) for n in ns.chain()]
-        task = Task(numbers=numbers, parent=parent,
-                    comm=comm if comm is not None else (parent.comm if parent else ""),
-                    cmdline=list(cmdline if cmdline is not None else (parent.cmdline if parent else [])),
-                    start_time=self.clock(),
-                    uid=parent.uid if parent else 0, gid=parent.gid if parent else 0,
-                    cgroup=parent.cgroup if parent else "/",
-                    vsz=parent.vsz if parent else 0, rss=parent.rss if parent else 0)
+        if ns is None:
+            ns = parent.ns if parent is not None else self.init_ns
+        numbers = []
+        for n in ns.ancestry:
+            numbers.append((n, n.alloc()))
+        if parent is not None:
+            task = Task(numbers=numbers, parent=parent,
+                        comm=parent.comm if comm is None else comm,
+                        cmdline=list(parent.cmdline if cmdline is None else cmdline),
+                        start_time=self.clock(), uid=parent.uid, gid=parent.gid,
+                        cgroup=parent.cgroup, vsz=parent.vsz, rss=parent.rss)
+            parent.children.append(task)
+        else:
+            task = Task(numbers=numbers, parent=None, comm="" if comm is None else comm,
+                        cmdline=list([] if cmdline is None else cmdline), start_time=self.clock())
         for n, nr in numbers:
             n.tasks[nr] = task
-        if ns.child_reaper is None and task.pid == 1:
+        if ns.child_reaper is None and numbers[-1][1] == 1:
             ns.child_reaper = task
-        if parent is not None:
-            parent.children.append(task)
         return task
+
+    def spawn(self, parent: Task, argv: list[str]) -> Task:
+        """``fork`` + ``execve(argv)`` (a shell running a command): the child
+        of ``parent`` with ``argv`` as its cmdline and comm, as :meth:`exec`
+        would leave it."""
+        return self.fork(parent, cmdline=argv, comm=_basename_comm(argv[0] if argv else ""))
 
     def spawn_threads(self, task: Task, count: int) -> None:
         """``clone(CLONE_THREAD)`` ``count`` times for threads that end when the
         task calls ``execve`` (a Go runtime's): their numbers are consumed."""
         for _ in range(count):
-            for n in task.ns.chain():
+            for n in task.ns.ancestry:
                 n.alloc()
                 n.used.discard(n.last_pid)
 
@@ -178,13 +189,18 @@ class TaskTable:
         for n, nr in task.numbers:
             n.tasks.pop(nr, None)
             n.used.discard(nr)
-        if task.parent is not None and task in task.parent.children:
-            task.parent.children.remove(task)
+        if task.parent is not None:
+            try:
+                task.parent.children.remove(task)
+            except ValueError:
+                pass
         ns = task.ns
         if ns.child_reaper is task:
             ns.child_reaper = None
             for other in list(ns.tasks.values()):
                 self.kill(other)
+        if not task.children:
+            return
         for child in list(task.children):
             reaper = child.ns.child_reaper
             if reaper is None or reaper is child:

@@ -44,10 +44,18 @@ NOT_FOUND = _NotFound()
 
 
 def _lazy(module: str, func: str):
+    """``main(proc)`` of an applet whose module is imported on first use: it
+    returns the applet's generator.  The module is looked up once and kept (a
+    module object stays the same one, even through a reload); its function is
+    looked up at every call."""
+    loaded = None
+
     def main(proc):
-        import importlib
-        mod = importlib.import_module(f"{__name__}.{module}")
-        return (yield from getattr(mod, func)(proc))
+        nonlocal loaded
+        if loaded is None:
+            import importlib
+            loaded = importlib.import_module(f"{__name__}.{module}")
+        return getattr(loaded, func)(proc)
     main.__name__ = func
     return main
 
@@ -136,10 +144,11 @@ def lookup(argv: list[str]):
     if not argv:
         return None, argv
     name = argv[0]
-    for d in BIN_DIRS:
-        if name.startswith(d) and "/" not in name[len(d):]:
-            name = name[len(d):]
-            break
+    if name[:1] == "/":
+        for d in BIN_DIRS:
+            if name.startswith(d) and "/" not in name[len(d):]:
+                name = name[len(d):]
+                break
     if name == "busybox":
         if len(argv) < 2:
             return None, argv

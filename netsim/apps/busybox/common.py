@@ -1,7 +1,6 @@
 """Helpers shared by the applets: option parsing, sub-processes, errno texts."""
 from __future__ import annotations
 
-import copy
 from functools import lru_cache
 
 from ...kernel.socket import SocketError
@@ -45,15 +44,16 @@ def getopt(proc, spec: str, argv: list[str], permute: bool = True):
     takes = _option_table(spec)
     opts: dict[str, object] = {}
     operands: list[str] = []
-    args = list(argv)
+    args = argv                      # read only
+    n = len(args)
     j = 0
-    while j < len(args):
+    while j < n:
         a = args[j]
         j += 1
         if a == "--":
             operands += args[j:]
             break
-        if not a.startswith("-") or a == "-":
+        if a[:1] != "-" or a == "-":
             operands.append(a)
             if not permute:
                 operands += args[j:]
@@ -69,7 +69,7 @@ def getopt(proc, spec: str, argv: list[str], permute: bool = True):
             if takes[c]:
                 if k < len(a):
                     opts[c] = a[k:]
-                elif j < len(args):
+                elif j < n:
                     opts[c] = args[j]
                     j += 1
                 else:
@@ -87,9 +87,13 @@ def usage(proc, name: str, text: str = "") -> int:
 
 def subproc(proc, argv: list[str], stdin: str | None = None, on_output=None, env=None):
     """A child process: same namespaces and files, its own argv and streams
-    (``dataclasses.replace`` without re-running ``__init__``: Proc has no
-    ``__post_init__`` and no init=False field, so the copy is the same)."""
-    child = copy.copy(proc)
+    (``copy.copy`` done directly: a new instance sharing the parent's
+    attributes, as ``dataclasses.replace`` without re-running ``__init__``:
+    Proc has no ``__post_init__`` and no init=False field, so the copy is the
+    same)."""
+    cls = proc.__class__
+    child = cls.__new__(cls)
+    child.__dict__.update(proc.__dict__)
     child.argv, child.stdout, child.stderr = list(argv), [], []
     child.stdin = proc.stdin if stdin is None else stdin
     child.env = dict(proc.env if env is None else env)

@@ -15,6 +15,8 @@ from .common import ERRNO_TEXT, UsageError, getopt, usage
 
 MAXWAIT = 10
 USAGE = "[OPTIONS] HOST"
+# ICMP destination unreachable codes ping reports, as recvfrom's errno
+UNREACH_ERRNO = {0: "ENETUNREACH", 1: "EHOSTUNREACH", 3: "ECONNREFUSED"}
 
 
 def ping_main(proc):
@@ -25,17 +27,17 @@ def ping_main(proc):
     if len(args) != 1:
         return usage(proc, "ping", USAGE)
     try:
-        count = int(opts.get("c", 0))
-        datalen = int(opts.get("s", 56))
-        timeout = int(opts.get("W", MAXWAIT))
+        count = int(opts["c"]) if "c" in opts else 0
+        datalen = int(opts["s"]) if "s" in opts else 56
+        timeout = int(opts["W"]) if "W" in opts else MAXWAIT
         deadline = int(opts["w"]) if "w" in opts else None
-        interval = float(opts.get("i", 1))
-        ttl = int(opts.get("t", 64))
+        interval = float(opts["i"]) if "i" in opts else 1.0
+        ttl = int(opts["t"]) if "t" in opts else 64
     except ValueError as e:
         bad = str(e).split("'")[-2] if "'" in str(e) else ""
         proc.err(f"ping: invalid number '{bad}'\n")
         return 1
-    quiet = bool(opts.get("q"))
+    quiet = "q" in opts
     host = args[0]
     sched = proc.kernel.sched
 
@@ -48,23 +50,20 @@ def ping_main(proc):
 
     ident = proc.pid & 0xFFFF      # busybox: myid = (uint16_t) getpid()
     sock = IcmpSocket(proc.netns, ident)
-    sent: dict[int, float] = {}
+    sent: dict[int, float] = {}    # seq -> when it was sent
     received: set[int] = set()
-    st = {"ntx": 0, "nrx": 0, "nrep": 0, "tmin": None, "tmax": 0, "tsum": 0}
+    ntx = nrx = nrep = 0           # transmitted, received, duplicates
+    tmin, tmax, tsum = None, 0, 0  # round-trip times (us)
     end_at = deadline + sched.now if deadline is not None else None
 
     def stats():
-        ntx, nrx = st["ntx"], st["nrx"]
-        s = (f"\n--- {host} ping statistics ---\n"
-             f"{ntx} packets transmitted, {nrx} packets received, ")
-        if st["nrep"]:
-            s += f"{st['nrep']} duplicates, "
         loss = (ntx - nrx) * 100 // ntx if ntx else 0
-        s += f"{loss}% packet loss\n"
-        if st["tmin"] is not None:
-            avg = st["tsum"] // (nrx + st["nrep"])
-            s += ("round-trip min/avg/max = "
-                  f"{_ms(st['tmin'])}/{_ms(avg)}/{_ms(st['tmax'])} ms\n")
+        duplicates = f"{nrep} duplicates, " if nrep else ""
+        s = (f"\n--- {host} ping statistics ---\n"
+             f"{ntx} packets transmitted, {nrx} packets received, {duplicates}{loss}% packet loss\n")
+        if tmin is not None:
+            avg = tsum // (nrx + nrep)
+            s += f"round-trip min/avg/max = {_ms(tmin)}/{_ms(avg)}/{_ms(tmax)} ms\n"
         proc.out(s)
         return 1 if nrx == 0 or (deadline is not None and nrx < count) else 0
 
@@ -78,23 +77,24 @@ def ping_main(proc):
             if next_send is not None and now >= next_send:
                 if end_at is not None and now >= end_at:
                     return stats()
-                seq = st["ntx"] & 0xFFFF
-                st["ntx"] += 1
+                seq = ntx & 0xFFFF
+                ntx += 1
                 sent[seq] = now
                 received.discard(seq)
                 if not sock.send_echo(dst, seq, bytes(datalen), ttl=ttl):
                     proc.err("ping: sendto: Network is unreachable\n")
                     return 1
-                if count == 0 or st["ntx"] < count:
+                if count == 0 or ntx < count:
                     next_send = now + interval
                 else:
                     next_send = None
                     expire = timeout
-                    if st["nrx"]:
-                        expire = max(1, st["tmax"] // (512 * 1024))
+                    if nrx:
+                        expire = max(1, tmax // (512 * 1024))
                     alarm = now + expire
                 continue
-            wake = min(t for t in (next_send, alarm) if t is not None)
+            # the earlier of the next send and the alarm (one is always set)
+            wake = alarm if next_send is None else next_send if alarm is None else min(next_send, alarm)
             got = yield sock.recv(max(0.0, wake - now))
             if got is None:
                 continue
@@ -104,29 +104,27 @@ def ping_main(proc):
             pkt, when = got
             icmp = pkt.payload
             if icmp.type != ICMP.ECHO_REPLY:
-                code_err = {0: "ENETUNREACH", 1: "EHOSTUNREACH", 3: "ECONNREFUSED"}
-                if icmp.type == ICMP.DEST_UNREACH and icmp.code in code_err:
-                    proc.err(f"ping: recvfrom: {ERRNO_TEXT[code_err[icmp.code]]}\n")
+                if icmp.type == ICMP.DEST_UNREACH and icmp.code in UNREACH_ERRNO:
+                    proc.err(f"ping: recvfrom: {ERRNO_TEXT[UNREACH_ERRNO[icmp.code]]}\n")
                 continue
             seq = icmp.seq
             t_us = None
             if seq in sent:
                 t_us = int(round((when - sent[seq]) * 1e6))
-                st["tsum"] += t_us
-                st["tmin"] = t_us if st["tmin"] is None else min(st["tmin"], t_us)
-                st["tmax"] = max(st["tmax"], t_us)
+                tsum += t_us
+                tmin = t_us if tmin is None else min(tmin, t_us)
+                tmax = max(tmax, t_us)
             dup = seq in received
             if dup:
-                st["nrep"] += 1
+                nrep += 1
             else:
                 received.add(seq)
-                st["nrx"] += 1
+                nrx += 1
             if not quiet:
-                line = f"{len(icmp)} bytes from {pkt.src}: seq={seq} ttl={pkt.ttl}"
-                if t_us is not None:
-                    line += f" time={_ms(t_us)} ms"
-                proc.out(line + (" (DUP!)" if dup else "") + "\n")
-            if count and st["nrx"] >= count:
+                rtt = f" time={_ms(t_us)} ms" if t_us is not None else ""
+                proc.out(f"{len(icmp)} bytes from {pkt.src}: seq={seq} ttl={pkt.ttl}{rtt}"
+                         f"{' (DUP!)' if dup else ''}\n")
+            if count and nrx >= count:
                 return stats()
     except GeneratorExit:
         # SIGINT prints the statistics; SIGTERM/SIGKILL just end it.
@@ -138,4 +136,4 @@ def ping_main(proc):
 
 
 def _ms(us: int) -> str:
-    return f"{us // 1000}.{us % 1000:03d}"
+    return "%d.%03d" % divmod(us, 1000)

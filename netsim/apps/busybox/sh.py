@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from .. import busybox as _busybox      # run_argv, NOT_FOUND (this package, loading sh)
 from .common import subproc
 
 # busybox 1.35 applets marked NOEXEC or NOFORK: ash runs them in its own
@@ -39,8 +40,27 @@ which who whoami xargs xxd yes
 
 OPS = ("&&", "||", ";;", ">>", "2>&1", ">&2", "1>&2", "2>", "&", "|", ";", ">", "<", "\n")
 _OP = re.compile("|".join(map(re.escape, OPS)))     # the first of OPS starting here
-# where a literal run ends: a blank, a quote, a backslash, a $ or an operator (not 2>)
-_LIT_END = re.compile("[ \t'\"\\\\$]|" + "|".join(re.escape(o) for o in OPS if o not in ("2>", "2>&1")))
+_OP_FIRST = frozenset(op[0] for op in OPS)          # where _OP can match at all
+# A literal run: up to a blank, a quote, a backslash, a $ or an operator (not
+# 2>, which only starts an operator at the start of a word).  Every operator
+# but 1>&2 begins with a character that ends the run by itself.
+_LITERAL = re.compile(r"""(?:[^ \t'"\\$&|;><\n1]++|1(?!>&2))++""")
+_BLANKS = re.compile("[ \t]+")
+# At the start of a word, after any blanks: an operator, or a word that is one
+# literal run ending at a blank, an operator or the end (not at a quote, a
+# backslash or a $, which go on with the word), or nothing (the end, or a word
+# for the character-by-character reader: quoted, with expansions, a comment).
+_SIMPLE = re.compile(r"""[ \t]*+(?:(%s)|(?!\#)(%s)(?!['"\\$])|)""" % (
+    "|".join(map(re.escape, OPS)), _LITERAL.pattern))
+# A script of plain words and the operators && || ;; & | ; only (no quote,
+# backslash, expansion, redirection, comment or newline): its words are the
+# runs between blanks and operators, each one literal run.
+_SPECIAL = re.compile(r"""['"\\$#<>\n]""")
+_PLAIN_TOKEN = re.compile(r"&&|\|\||;;|[&|;]|[^ \t&|;]+")
+_DQ_TEXT = re.compile(r'[^"\\$]+')                   # plain text inside "…"
+_PARAM = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[?$#0-9!]")   # $NAME, $?, $1…
+_STATIC_KINDS = frozenset(("lit", "sq", "dq"))
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=.*")     # NAME=value before a command
 
 
 class ShSyntaxError(Exception):
@@ -48,85 +68,127 @@ class ShSyntaxError(Exception):
 
 
 class Word:
-    """A shell word: parts of (text, quoted) to expand later."""
+    """A shell word with expansions: parts (kind, text) to expand when the
+    command runs, kind one of lit, sq, dq (literal and quoted text), var, varq,
+    cmd, cmdq (``$X``, ``$(…)``, unquoted or in double quotes).  A word that
+    needs no expansion (only literal and quoted text) is read as the string it
+    stands for."""
+    __slots__ = ("parts",)
 
-    def __init__(self):
-        self.parts: list[tuple[str, str]] = []   # (kind, text): lit | sq | dq | var | cmd
+    def __init__(self, parts: tuple[tuple[str, str], ...]):
+        self.parts = parts
 
     def __repr__(self):
         return f"Word({self.parts})"
 
 
+def _word(parts: list[tuple[str, str]]) -> str | Word:
+    """The word read as ``parts`` (never empty): its text, or a Word when it
+    has expansions."""
+    for kind, _ in parts:
+        if kind not in _STATIC_KINDS:
+            return Word(tuple(parts))
+    return "".join(text for _, text in parts)
+
+
 def tokenize(src: str) -> list:
+    """Words (a str, or a :class:`Word` with expansions) and ``("op", OP)``
+    tokens.  Blanks end a word; ``#`` at the start
+    of a word comments to the end of the line; an operator ends a word, except
+    ``2>``/``2>&1`` inside one (``a2>f`` is the word ``a2`` and ``>``)."""
+    if _SPECIAL.search(src) is None:
+        return [("op", t) if t[0] in "&|;" else t for t in _PLAIN_TOKEN.findall(src)]
     toks: list = []
     i, n = 0, len(src)
-    word: Word | None = None
-
-    def flush():
-        nonlocal word
-        if word is not None:
-            toks.append(word)
-            word = None
-
+    parts: list | None = None        # the parts of the word being read
     while i < n:
+        if parts is None:
+            for m in _SIMPLE.finditer(src, i):
+                op, literal = m.groups()
+                if literal is not None:
+                    toks.append(literal)
+                elif op is not None:
+                    toks.append(("op", ";" if op == "\n" else op))
+                else:
+                    i = m.end()
+                    break
+            if i >= n:
+                break
         c = src[i]
-        if c in " \t":
-            flush()
-            i += 1
+        if c == " " or c == "\t":
+            if parts is not None:
+                toks.append(_word(parts))
+                parts = None
+            i = _BLANKS.match(src, i).end()
             continue
-        if c == "#" and word is None:
-            while i < n and src[i] != "\n":
-                i += 1
+        if c == "#" and parts is None:
+            j = src.find("\n", i)
+            i = n if j < 0 else j
             continue
-        m = _OP.match(src, i)
-        op = m.group() if m else None
-        if op is not None and not (op in ("2>", "2>&1") and word is not None):
-            flush()
-            toks.append(("op", ";" if op == "\n" else op))
-            i += len(op)
-            continue
-        if word is None:
-            word = Word()
+        if c in _OP_FIRST:
+            m = _OP.match(src, i)
+            if m is not None:
+                op = m.group()
+                if parts is None or (op != "2>" and op != "2>&1"):
+                    if parts is not None:
+                        toks.append(_word(parts))
+                        parts = None
+                    toks.append(("op", ";" if op == "\n" else op))
+                    i = m.end()
+                    continue
+        if parts is None:
+            parts = []
         if c == "'":
             j = src.find("'", i + 1)
             if j < 0:
                 raise ShSyntaxError("unterminated quoted string")
-            word.parts.append(("sq", src[i + 1:j]))
+            parts.append(("sq", src[i + 1:j]))
             i = j + 1
         elif c == '"':
             i += 1
             buf = ""
-            while i < n and src[i] != '"':
-                if src[i] == "\\" and i + 1 < n and src[i + 1] in '"\\$`':
+            while i < n:
+                c = src[i]
+                if c == '"':
+                    break
+                if c == "\\" and i + 1 < n and src[i + 1] in '"\\$`':
                     buf += src[i + 1]
                     i += 2
-                elif src[i] == "$":
-                    if buf:
-                        word.parts.append(("dq", buf))
-                        buf = ""
-                    i = _dollar(src, i, word, quoted=True)
-                else:
-                    buf += src[i]
+                elif c == "\\":
+                    buf += c
                     i += 1
+                elif c == "$":
+                    if buf:
+                        parts.append(("dq", buf))
+                        buf = ""
+                    i = _dollar(src, i, parts, quoted=True)
+                else:
+                    j = _DQ_TEXT.match(src, i).end()
+                    buf += src[i:j]
+                    i = j
             if i >= n:
                 raise ShSyntaxError("unterminated quoted string")
-            word.parts.append(("dq", buf))
+            parts.append(("dq", buf))
             i += 1
         elif c == "\\" and i + 1 < n:
-            word.parts.append(("sq", src[i + 1]))
+            parts.append(("sq", src[i + 1]))
             i += 2
         elif c == "$":
-            i = _dollar(src, i, word, quoted=False)
+            i = _dollar(src, i, parts, quoted=False)
+        elif c == "\\":
+            # a backslash ending the script: ash keeps it as it is
+            parts.append(("lit", c))
+            i += 1
         else:
-            m = _LIT_END.search(src, i)
-            j = m.start() if m else n
-            word.parts.append(("lit", src[i:j]))
+            j = _LITERAL.match(src, i).end()
+            parts.append(("lit", src[i:j]))
             i = j
-    flush()
+    if parts is not None:
+        toks.append(_word(parts))
     return toks
 
 
-def _dollar(src, i, word, quoted):
+def _dollar(src, i, parts, quoted):
     n = len(src)
     if src.startswith("$(", i):
         depth, j = 1, i + 2
@@ -138,70 +200,74 @@ def _dollar(src, i, word, quoted):
             j += 1
         if depth:
             raise ShSyntaxError("unterminated $(")
-        word.parts.append(("cmdq" if quoted else "cmd", src[i + 2:j - 1]))
+        parts.append(("cmdq" if quoted else "cmd", src[i + 2:j - 1]))
         return j
     if src.startswith("${", i):
         j = src.find("}", i)
         if j < 0:
             raise ShSyntaxError("missing '}'")   # ash: an unterminated ${
-        word.parts.append(("varq" if quoted else "var", src[i + 2:j]))
+        parts.append(("varq" if quoted else "var", src[i + 2:j]))
         return j + 1
-    m = re.match(r"[A-Za-z_][A-Za-z0-9_]*|[?$#0-9!]", src[i + 1:])
+    m = _PARAM.match(src, i + 1)
     if not m:
-        word.parts.append(("dq" if quoted else "lit", "$"))
+        parts.append(("dq" if quoted else "lit", "$"))
         return i + 1
-    word.parts.append(("varq" if quoted else "var", m.group(0)))
-    return i + 1 + len(m.group(0))
+    parts.append(("varq" if quoted else "var", m.group(0)))
+    return m.end()
 
 
 # -- parsing: list := pipeline ((&&|'||'|;) pipeline)* ------------------------
 
 def parse(toks):
-    """Items ``(op, pipeline, background)``: ``op`` joins it to the previous one."""
-    items, i = [], 0
-    pending_op = None
-    while i < len(toks):
-        cmds, i = _pipeline(toks, i)
-        if cmds:
-            items.append((pending_op, cmds, i < len(toks) and toks[i] == ("op", "&")))
-        elif pending_op in ("&&", "||", "|"):
+    """Items ``(op, pipeline, background)``: ``op`` joins it to the previous one.
+
+    One pass over the tokens: a command is words and redirections up to an
+    operator; ``|`` joins commands into a pipeline, another operator ends the
+    pipeline (``&`` puts it in the background and joins the next one as
+    ``;``).  An empty pipeline after ``&&`` or ``||`` is a syntax error, one
+    after ``;`` or at the start is nothing; the end of the script after an
+    operator ends no pipeline."""
+    items = []
+    pending_op = None                # the operator before the pipeline being read
+    cmds: list = []                  # the pipeline being read
+    words: list = []                 # its command being read
+    redirs: list = []
+    it = iter(toks)
+    for t in it:
+        if t.__class__ is not tuple:     # a word
+            words.append(t)
+            continue
+        op = t[1]
+        if op in _REDIRECT_TO_WORD:
+            target = next(it, None)
+            if target is None or target.__class__ is tuple:
+                raise ShSyntaxError(f"unexpected {'newline' if target is None else target[1]}")
+            redirs.append((op, target))
+            continue
+        if op in _REDIRECT_FD:
+            redirs.append((op, None))
+            continue
+        cmds.append({"words": words, "redirs": redirs})
+        if op == "|":
+            words, redirs = [], []
+            continue
+        if words or redirs or len(cmds) > 1:
+            items.append((pending_op, cmds, op == "&"))
+        elif pending_op in ("&&", "||"):
             raise ShSyntaxError("unexpected")
-        if i < len(toks):
-            op = toks[i][1]
-            if op == "&":
-                op = ";"
-            pending_op = op
-            i += 1
+        pending_op = ";" if op == "&" else op
+        cmds, words, redirs = [], [], []
+    if words or redirs or cmds:          # tokens after the last operator
+        cmds.append({"words": words, "redirs": redirs})
+        if words or redirs or len(cmds) > 1:
+            items.append((pending_op, cmds, False))
+        elif pending_op in ("&&", "||"):
+            raise ShSyntaxError("unexpected")
     return items
 
 
-def _pipeline(toks, i):
-    cmds = []
-    while True:
-        cmd = {"words": [], "redirs": []}
-        while i < len(toks):
-            t = toks[i]
-            if isinstance(t, Word):
-                cmd["words"].append(t)
-                i += 1
-            elif t[1] in (">", ">>", "<", "2>"):
-                if i + 1 >= len(toks) or not isinstance(toks[i + 1], Word):
-                    raise ShSyntaxError(f"unexpected {'newline' if i + 1 >= len(toks) else toks[i + 1][1]}")
-                cmd["redirs"].append((t[1], toks[i + 1]))
-                i += 2
-            elif t[1] in (">&2", "1>&2", "2>&1"):
-                cmd["redirs"].append((t[1], None))
-                i += 1
-            else:
-                break
-        cmds.append(cmd)
-        if i < len(toks) and toks[i] == ("op", "|"):
-            i += 1
-            continue
-        break
-    if len(cmds) == 1 and not cmds[0]["words"] and not cmds[0]["redirs"]:
-        return [], i
-    return cmds, i
+_REDIRECT_TO_WORD = frozenset((">", ">>", "<", "2>"))
+_REDIRECT_FD = frozenset((">&2", "1>&2", "2>&1"))
 
 
 class Shell:
@@ -219,8 +285,10 @@ class Shell:
         self.last_job = ""             # $!
 
     # expansion
-    def expand(self, word: Word):
+    def expand(self, word: str | Word):
         """Expand one word into a list of fields (unquoted expansions split)."""
+        if word.__class__ is str:
+            return [word]
         fields: list[str] = []
         cur = ""
         have = False
@@ -308,7 +376,11 @@ class Shell:
                 if background:
                     self.status = self.background(cmds)
                     continue
-                self.status = yield from self.pipeline(cmds, tail=exec_last and k == len(items) - 1)
+                tail = exec_last and k == len(items) - 1
+                if len(cmds) == 1:               # a simple command (pipeline() without its frame)
+                    self.status = yield from self.command(cmds[0], stdin=None, collect=None, tail=tail)
+                else:
+                    self.status = yield from self.pipeline(cmds, tail=tail)
         except _Exit as e:
             return e.code
         return self.status
@@ -332,19 +404,17 @@ class Shell:
 
     def pipeline(self, cmds, tail: bool = False):
         """Run a pipeline; ``tail``: a lone command replaces the shell."""
-        if len(cmds) > 1:
-            # ash forks every stage before waiting for any
-            tasks = [self.proc.fork(_static_argv(cmd) or None) for cmd in cmds]
-        else:
-            tasks = [None]
+        if len(cmds) == 1:
+            return (yield from self.command(cmds[0], stdin=None, collect=None, tail=tail))
+        # ash forks every stage before waiting for any
+        tasks = [self.proc.fork(_static_argv(cmd) or None) for cmd in cmds]
         data = None
         status = 0
         try:
             for k, cmd in enumerate(cmds):
                 last = k == len(cmds) - 1
                 collected: list[str] | None = None if last else []
-                status = yield from self.command(cmd, stdin=data, collect=collected,
-                                                 task=tasks[k], tail=tail and len(cmds) == 1)
+                status = yield from self.command(cmd, stdin=data, collect=collected, task=tasks[k])
                 if tasks[k] is not None:
                     self.proc.exit_task(tasks[k])
                 if not last:
@@ -361,10 +431,13 @@ class Shell:
         in the shell's own process."""
         argv = []
         for w in cmd["words"]:
-            argv += (yield from self.expand(w))
+            if w.__class__ is str:
+                argv.append(w)
+            else:
+                argv += (yield from self.expand(w))
         # assignments
         assigns = {}
-        while argv and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", argv[0]):
+        while argv and "=" in argv[0] and _ASSIGNMENT.fullmatch(argv[0]):
             k, _, v = argv.pop(0).partition("=")
             assigns[k] = v
         if not argv:
@@ -408,41 +481,18 @@ class Shell:
                 err_target = out_target or "stdout"
 
         proc = self.proc
-        fs = proc.fs
-
-        def write(target, default, text):
-            if target is None:
-                if default == "collect":
-                    collect.append(text)
-                elif default == "stdout":
-                    proc.out(text)
-                else:
-                    proc.err(text)
-            elif target == "stderr":
-                proc.err(text)
-            elif target == "stdout":
-                write(None, "collect" if collect is not None else "stdout", text)
-            elif target[0] == "null":
-                pass
-            else:
-                fs.write(target[0], text, append=True)
-
-        def hook(stream, text):
-            if stream == "stdout":
-                write(out_target, "collect" if collect is not None else "stdout", text)
-            else:
-                write(err_target, "stderr", text)
-
-        env = dict(self.vars)
-        env.update(assigns)
+        if out_target is None and err_target is None and collect is None:
+            hook = proc.emit             # straight to the shell's own stdout and stderr
+        else:
+            hook = _output_hook(proc, out_target, err_target, collect)
         name = argv[0]
         builtin = BUILTINS.get(name)
-        child = subproc(proc, argv, stdin=stdin if stdin is not None else "", on_output=hook, env=env)
+        child = subproc(proc, argv, stdin=stdin if stdin is not None else "", on_output=hook,
+                        env={**self.vars, **assigns} if assigns else self.vars)
         if builtin is not None:
             return (yield from builtin(self, child))
-        from . import NOT_FOUND, run_argv
-        gen = (proc.programs or run_argv)(child)
-        if gen is NOT_FOUND:
+        gen = (proc.programs or _busybox.run_argv)(child)
+        if gen is _busybox.NOT_FOUND:
             proc.err(getattr(proc.programs, "not_found", _not_found)(name))
             return 127
         if task is not None:                     # a pipeline stage, forked already
@@ -463,14 +513,45 @@ class Shell:
             proc.exit_task(forked)
 
 
+def _output_hook(proc, out_target, err_target, collect):
+    """Where a command's output goes: its redirections' targets (a file
+    ``(path, True)``, ``("null", False)``, ``"stderr"``, ``"stdout"``), else
+    ``collect`` (a pipeline stage's) or the shell's own streams."""
+    fs = proc.fs
+
+    def write(target, default, text):
+        if target is None:
+            if default == "collect":
+                collect.append(text)
+            elif default == "stdout":
+                proc.out(text)
+            else:
+                proc.err(text)
+        elif target == "stderr":
+            proc.err(text)
+        elif target == "stdout":
+            write(None, "collect" if collect is not None else "stdout", text)
+        elif target[0] == "null":
+            pass
+        else:
+            fs.write(target[0], text, append=True)
+
+    def hook(stream, text):
+        if stream == "stdout":
+            write(out_target, "collect" if collect is not None else "stdout", text)
+        else:
+            write(err_target, "stderr", text)
+    return hook
+
+
 def _static_argv(cmd) -> list[str]:
     """A command's words when they need no expansion (what a stage's cmdline
     will be), else []."""
     argv = []
     for w in cmd["words"]:
-        if not all(kind in ("lit", "sq", "dq") for kind, _ in w.parts):
+        if w.__class__ is not str:
             return []
-        argv.append("".join(text for _, text in w.parts))
+        argv.append(w)
     return argv
 
 
