@@ -58,7 +58,7 @@ _SIMPLE = re.compile(r"""[ \t]*+(?:(%s)|(?!\#)(%s)(?!['"\\$])|)""" % (
 _SPECIAL = re.compile(r"""['"\\$#<>\n]""")
 _PLAIN_TOKEN = re.compile(r"&&|\|\||;;|[&|;]|[^ \t&|;]+")
 _DQ_TEXT = re.compile(r'[^"\\$]+')                   # plain text inside "…"
-_PARAM = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[?$#0-9!]")   # $NAME, $?, $1…
+_PARAM = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[?$#0-9!@*]")   # $NAME, $?, $1, $@…
 _STATIC_KINDS = frozenset(("lit", "sq", "dq"))
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=.*")     # NAME=value before a command
 
@@ -288,6 +288,7 @@ class Shell:
         self.status = 0
         self.pid = proc.pid            # $$: a subshell keeps its parent's
         self.last_job = ""             # $!
+        self.params: list[str] = []    # $1 $2 … (set --, shift, function calls)
 
     # expansion
     def expand(self, word: str | Word):
@@ -301,9 +302,11 @@ class Shell:
             if kind in ("lit", "sq", "dq"):
                 cur += text
                 have = True
-            elif kind in ("var", "varq", "cmd", "cmdq"):
+            elif kind in ("var", "varq", "cmd", "cmdq", "arith", "arithq"):
                 if kind.startswith("var"):
                     val = self._var(text)
+                elif kind.startswith("arith"):       # $(( )): sh_compound's
+                    val = sh_compound.arith(self, text)
                 else:
                     val = yield from self._capture(text)
                     val = val.rstrip("\n")
@@ -337,9 +340,14 @@ class Shell:
         if name == "!":
             return self.last_job
         if name == "#":
-            return "0"
+            return str(len(self.params))
         if name == "0":
             return "sh"
+        if name.isdigit():
+            k = int(name)
+            return self.params[k - 1] if k <= len(self.params) else ""
+        if name == "@" or name == "*":
+            return " ".join(self.params)
         return self.vars.get(name, "")
 
     def _capture(self, src):
@@ -367,6 +375,8 @@ class Shell:
     def run(self, src: str, exec_last: bool = False):
         """Run a script; ``exec_last``: its last command replaces the shell
         (ash's EV_EXIT for ``sh -c``)."""
+        if sh_compound.COMPOUND.search(src) is not None:     # if/for/while/case/{ }/( )/$(( ))…
+            return (yield from sh_compound.run(self, src, exec_last))
         try:
             items = parse(tokenize(src))
         except ShSyntaxError as e:
@@ -638,9 +648,17 @@ def sh_main(proc):
         except (FileNotFoundError, IsADirectoryError):
             proc.err(f"sh: can't open '{args[0]}': No such file or directory\n")
             return 2
-        return (yield from Shell(proc).run(src))
+        shell = Shell(proc)
+        shell.params = list(args[1:])       # sh SCRIPT ARG…: $1…
+        return (yield from shell.run(src))
     if proc.tty and not proc.stdin:
         # An interactive shell on a terminal nobody types into (``docker run -it``
         # followed by a detach): it waits for input until it is killed.
         yield proc.sched.event()
     return (yield from Shell(proc).run(proc.stdin))
+
+
+# compound commands (if, for, while, case, functions…), $(( )) and the
+# builtins that go with them (test, [, printf, read, shift, set, local…)
+from . import sh_compound       # noqa: E402  (it imports this module's names)
+BUILTINS.update(sh_compound.BUILTINS)
