@@ -60,7 +60,7 @@ _PLAIN_TOKEN = re.compile(r"&&|\|\||;;|[&|;]|[^ \t&|;]+")
 _DQ_TEXT = re.compile(r'[^"\\$]+')                   # plain text inside "…"
 _PARAM = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[?$#0-9!@*]")   # $NAME, $?, $1, $@…
 _STATIC_KINDS = frozenset(("lit", "sq", "dq"))
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=.*")     # NAME=value before a command
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=.*", re.S)     # NAME=value before a command
 
 
 class ShSyntaxError(Exception):
@@ -332,6 +332,12 @@ class Shell:
             fields.append(cur)
         return fields
 
+    def _assignment_value(self, word: Word):
+        """``NAME=$(…)``: an assignment's value is not split into fields."""
+        quoted = tuple((kind + "q" if kind in ("var", "cmd", "arith") else kind, text)
+                       for kind, text in word.parts)
+        return "".join((yield from self.expand(Word(quoted))))
+
     def _var(self, name):
         if name == "?":
             return str(self.status)
@@ -375,13 +381,18 @@ class Shell:
     def run(self, src: str, exec_last: bool = False):
         """Run a script; ``exec_last``: its last command replaces the shell
         (ash's EV_EXIT for ``sh -c``)."""
-        if sh_compound.COMPOUND.search(src) is not None:     # if/for/while/case/{ }/( )/$(( ))…
-            return (yield from sh_compound.run(self, src, exec_last))
         try:
-            items = parse(tokenize(src))
+            # if/for/while/case, { }, ( ), $(( )), `…`, break…: sh_compound's language
+            if sh_compound.has_compound_syntax(src):
+                items = None
+            else:
+                toks = tokenize(src)
+                items = None if not sh_compound.COMPOUND_WORDS.isdisjoint(toks) else parse(toks)
         except ShSyntaxError as e:
             self.proc.err(f"sh: syntax error: {e}\n")
             return 2
+        if items is None:
+            return (yield from sh_compound.run(self, src, exec_last))
         try:
             for k, (op, cmds, background) in enumerate(items):
                 if op == "&&" and self.status != 0:
@@ -448,6 +459,9 @@ class Shell:
         for w in cmd["words"]:
             if w.__class__ is str:
                 argv.append(w)
+            elif w.parts[0][0] == "lit" and _ASSIGNMENT.match(w.parts[0][1]) and all(
+                    _ASSIGNMENT.fullmatch(a) for a in argv):
+                argv.append((yield from self._assignment_value(w)))
             else:
                 argv += (yield from self.expand(w))
         # assignments

@@ -18,12 +18,23 @@ import re
 from . import sh as _sh
 from .sh import OPS, ShSyntaxError, Word, _Exit, _LITERAL, _dollar
 
-# A script needs this module when it has a compound command, a function, a
-# subshell, $(( )), a backquote, ! or one of the loop/function builtins.
-COMPOUND = re.compile(r"""(?<!\$)[({]|`|(?<![^\s;&|])(?:if|then|elif|else|fi|for|in|do|done|while|until|case|esac|!|break|continue|return)(?![^\s;&|])""")
-
 RESERVED = frozenset(("if", "then", "elif", "else", "fi", "for", "in", "do", "done", "while",
                       "until", "case", "esac", "{", "}", "!"))
+# A script needs this module when one of its words (as .sh reads them) is a
+# reserved word or a loop/function builtin, or (has_compound_syntax) when it
+# has a subshell, a group, a function, $(( )) or a backquote.
+COMPOUND_WORDS = RESERVED | {"break", "continue", "return"}
+_SUBSHELL = re.compile(r"(?<!\$)\(")          # ( not opening $( (but $(( )
+
+
+def has_compound_syntax(src: str) -> bool:
+    """``(``, ``{``, ``$((`` or a backquote in ``src`` (substring tests
+    first: the plain lists of the hot path have none of these characters)."""
+    if "`" in src or "{" in src and "${" not in src:
+        return True
+    if "{" in src and re.search(r"(?<!\$)\{", src):
+        return True
+    return "(" in src and _SUBSHELL.search(src) is not None
 _OPS2 = OPS + ("(", ")")
 _OP = re.compile("|".join(map(re.escape, _OPS2)))
 _OP_FIRST = frozenset(op[0] for op in _OPS2)
@@ -357,8 +368,7 @@ class Parser:
     def c_for(self):
         name = self.next()
         if name.__class__ is not str or not _NAME.fullmatch(name):
-            self.i -= 1
-            self.error()
+            raise ShSyntaxError("bad for loop variable")
         words = None
         self.skip_newlines()
         if self.is_word("in"):
@@ -667,32 +677,74 @@ class Interpreter:
         return status
 
     def redirected(self, node, tail, stdin, collect):
-        """A compound command's redirections: ``< file``, ``> file``, ``>> file``
-        (its whole output), ``>/dev/null``."""
+        """A compound command's redirections (``< f``, ``> f``, ``>> f``,
+        ``2> f``, ``>&2``, ``2>&1``): the commands inside write through the
+        shell's process, whose ``out``/``err`` are pointed at the targets
+        while the compound command runs."""
         _, inner, redirs = node
         sh = self.sh
-        fs, cwd = sh.proc.fs, sh.proc.cwd or "/"
-        out_path = None
+        proc = sh.proc
+        fs, cwd = proc.fs, proc.cwd or "/"
+        # None: unchanged; "null", a path, or "stdout"/"stderr": the shell's own stream
+        out_target = err_target = None
         for op, w in redirs:
-            if op in ("<", ">", ">>"):
+            if op in _REDIRECT_TO_WORD:
                 target = (yield from sh.expand(w))
                 path = target[0] if target else ""
+                fpath = fs.norm(path, cwd)
                 if op == "<":
                     try:
-                        stdin = _Input(fs.read(fs.norm(path, cwd)))
+                        stdin = _Input(fs.read(fpath))
                     except (FileNotFoundError, IsADirectoryError):
-                        sh.proc.err(f"sh: can't open {path}: no such file\n")
+                        proc.err(f"sh: can't open {path}: no such file\n")
                         return 1
+                    continue
+                if path == "/dev/null":
+                    spec = "null"
                 else:
-                    out_path = (path, op == ">>")
-        if out_path is None:
+                    try:
+                        fs.write(fpath, "", append=op == ">>")
+                    except OSError as e:
+                        why = ("Is a directory" if isinstance(e, IsADirectoryError) else
+                               "nonexistent directory" if isinstance(e, FileNotFoundError) else e.strerror)
+                        proc.err(f"sh: can't create {path}: {why}\n")
+                        return 1
+                    spec = fpath
+                if op == "2>":
+                    err_target = spec
+                else:
+                    out_target = spec
+            elif op in (">&2", "1>&2"):           # a dup: where stderr goes now
+                out_target = err_target or "stderr"
+            elif op == "2>&1":
+                err_target = out_target or "stdout"
+        if out_target is None and err_target is None:
             return (yield from self.command(inner, False, stdin, collect))
-        buf: list[str] = []
-        status = yield from self.command(inner, False, stdin, buf)
-        path, append = out_path
-        if path != "/dev/null":
-            fs.write(fs.norm(path, cwd), "".join(buf), append=append)
-        return status
+        # what proc.out/proc.err did: append to the streams, call the hook
+        streams = {"stdout": proc.stdout, "stderr": proc.stderr}
+        hook = proc.on_output
+
+        def deliver(stream, text):
+            if stream == "stdout" and collect is not None:      # a pipeline stage's stdout
+                collect.append(text)
+                return
+            streams[stream].append(text)
+            if hook:
+                hook(stream, text)
+
+        def route(stream, text):
+            target = out_target if stream == "stdout" else err_target
+            if target is None:
+                deliver(stream, text)
+            elif target == "stdout" or target == "stderr":     # the shell's own stream
+                deliver(target, text)
+            elif target != "null":
+                fs.write(target, text, append=True)
+        proc.stdout, proc.stderr, proc.on_output = [], [], route
+        try:
+            return (yield from self.command(inner, False, stdin, None))
+        finally:
+            proc.stdout, proc.stderr, proc.on_output = streams["stdout"], streams["stderr"], hook
 
     def pattern(self, word):
         """A ``case`` pattern as a regular expression (quoted text literal)."""
@@ -1164,5 +1216,5 @@ BUILTINS = {"break": _b_break, "continue": _b_continue, "return": _b_return, "lo
             "shift": _b_shift, "set": _b_set, "read": _b_read, "test": _b_test, "[": _b_test,
             "printf": _b_printf}
 
-__all__ = ["COMPOUND", "BUILTINS", "run", "arith", "parse", "tokenize"]
+__all__ = ["COMPOUND_WORDS", "has_compound_syntax", "BUILTINS", "run", "arith", "parse", "tokenize"]
 
