@@ -289,6 +289,7 @@ class Shell:
         self.pid = proc.pid            # $$: a subshell keeps its parent's
         self.last_job = ""             # $!
         self.params: list[str] = []    # $1 $2 … (set --, shift, function calls)
+        self.arg0 = "sh"               # $0
 
     # expansion
     def expand(self, word: str | Word):
@@ -348,7 +349,7 @@ class Shell:
         if name == "#":
             return str(len(self.params))
         if name == "0":
-            return "sh"
+            return self.arg0
         if name.isdigit():
             k = int(name)
             return self.params[k - 1] if k <= len(self.params) else ""
@@ -655,7 +656,10 @@ def sh_main(proc):
         if len(args) < 2:
             proc.err("sh: -c requires an argument\n")
             return 2
-        return (yield from Shell(proc).run(args[1], exec_last=True))
+        shell = Shell(proc)
+        if len(args) > 2:                   # sh -c SCRIPT NAME ARG…: $0 $1…
+            shell.arg0, shell.params = args[2], list(args[3:])
+        return (yield from shell.run(args[1], exec_last=True))
     if args:
         try:
             src = proc.fs.read(proc.fs.norm(args[0], proc.cwd or "/"))
@@ -663,8 +667,8 @@ def sh_main(proc):
             proc.err(f"sh: can't open '{args[0]}': No such file or directory\n")
             return 2
         shell = Shell(proc)
-        shell.params = list(args[1:])       # sh SCRIPT ARG…: $1…
-        return (yield from shell.run(src))
+        shell.arg0, shell.params = args[0], list(args[1:])      # sh SCRIPT ARG…: $0 $1…
+        return (yield from sh_compound.run(shell, src, script=args[0]))
     if proc.tty and not proc.stdin:
         # An interactive shell on a terminal nobody types into (``docker run -it``
         # followed by a detach): it waits for input until it is killed.

@@ -46,14 +46,17 @@ _SEPARATORS = (";", "\n", "&")
 
 # -- tokens -------------------------------------------------------------------
 
-def tokenize(src: str) -> list:
+def tokenize(src: str, lines: list | None = None) -> list:
     """As :func:`.sh.tokenize`, with ``(`` ``)`` operators, newlines kept as
     ``("op", "\\n")``, ``$(( ))`` as ``arith`` parts and backquotes as ``cmd``
     parts.  A word is a plain ``str`` only when it is unquoted literal text
-    (what can be a reserved word); other words are :class:`Word`."""
+    (what can be a reserved word); other words are :class:`Word`.  ``lines``
+    gets the line number of each token."""
     toks: list = []
     i, n = 0, len(src)
     parts: list | None = None
+
+    word_start = 0
 
     def end_word():
         nonlocal parts
@@ -62,6 +65,8 @@ def tokenize(src: str) -> list:
                 toks.append("".join(t for _, t in parts))
             else:
                 toks.append(Word(tuple(parts)))
+            if lines is not None:
+                lines.append(src.count("\n", 0, word_start) + 1)
             parts = None
 
     while i < n:
@@ -84,10 +89,13 @@ def tokenize(src: str) -> list:
                 if parts is None or (op != "2>" and op != "2>&1"):
                     end_word()
                     toks.append(("op", op))
+                    if lines is not None:
+                        lines.append(src.count("\n", 0, i) + 1)
                     i = m.end()
                     continue
         if parts is None:
             parts = []
+            word_start = i
         if c == "'":
             j = src.find("'", i + 1)
             if j < 0:
@@ -189,8 +197,10 @@ _KEYWORDS = {"{": "c_group", "if": "c_if", "for": "c_for", "while": "c_while",
 
 
 class Parser:
-    def __init__(self, toks):
+    def __init__(self, toks, lines=None, eof_line=1):
         self.toks = toks
+        self.lines = lines
+        self.eof_line = eof_line             # the line of the end of the script
         self.i = 0
 
     def peek(self):
@@ -205,7 +215,9 @@ class Parser:
         msg = f"unexpected {_tokname(self.peek())}"
         if expecting:
             msg += f' (expecting "{expecting}")'
-        raise ShSyntaxError(msg)
+        e = ShSyntaxError(msg)
+        e.line = self.lines[self.i] if self.lines and self.i < len(self.lines) else self.eof_line
+        raise e
 
     def is_op(self, *ops):
         t = self.peek()
@@ -226,16 +238,34 @@ class Parser:
         self.i += 1
 
     def script(self):
-        body = self.list_(())
-        if self.peek() is not None:
+        items = []
+        while True:
+            command = self.complete_command()
+            if command is None:
+                return ("list", items)
+            items += command[1]
+
+    def complete_command(self):
+        """The next command of the script up to a newline (ash parses and
+        runs a script one such command at a time), None at its end."""
+        self.skip_newlines()
+        if self.peek() is None:
+            return None
+        body = self.list_((), line=True)
+        if self.peek() is not None and not self.is_op("\n") and not body[1]:
+            self.error()
+        if self.peek() is not None and not self.is_op("\n") and self.toks[self.i - 1] != ("op", "\n"):
             self.error()
         return body
 
-    def list_(self, enders, expecting=None, need=False):
+    def list_(self, enders, expecting=None, need=False, line=False):
         """and-or lists up to one of ``enders`` (reserved words), ``)``,
-        ``;;`` or the end; ``need``: the list must have a command."""
+        ``;;`` or the end; ``need``: the list must have a command; ``line``:
+        up to the end of the line."""
         items = []
         while True:
+            if line and items and self.toks[self.i - 1] == ("op", "\n"):
+                break
             while self.is_op(";", "\n") and (items or not self.is_op(";")):
                 self.i += 1
             t = self.peek()
@@ -461,15 +491,34 @@ class _Input:
         self.data = data
 
 
-def run(shell, src: str, exec_last: bool = False):
-    """:meth:`Shell.run` for a script with compound commands."""
-    try:
-        tree = parse(src)
-    except ShSyntaxError as e:
-        shell.proc.err(f"sh: syntax error: {e}\n")
+def run(shell, src: str, exec_last: bool = False, script: str | None = None):
+    """:meth:`Shell.run` for a script with compound commands (or any
+    ``sh SCRIPT``): its commands are parsed and run one line at a time, so
+    the lines before a syntax error have run.  ``script``: the file's name,
+    which syntax errors name with their line (``/tmp/s.sh: line 2: ...``)."""
+    def syntax_error(e):
+        where = f"{script}: line {getattr(e, 'line', eof_line)}" if script else "sh"
+        shell.proc.err(f"{where}: syntax error: {e}\n")
         return 2
+    lines: list[int] = []
+    eof_line = src.count("\n") + 1
     try:
-        return (yield from Interpreter(shell).list_(tree, exec_last, None, None))
+        parser = Parser(tokenize(src, lines), lines, eof_line)
+    except ShSyntaxError as e:
+        return syntax_error(e)
+    interpreter = Interpreter(shell)
+    status = shell.status
+    try:
+        while True:
+            try:
+                command = parser.complete_command()
+            except ShSyntaxError as e:
+                return syntax_error(e)
+            if command is None:
+                return status
+            parser.skip_newlines()
+            status = yield from interpreter.list_(command, exec_last and parser.peek() is None,
+                                                  None, None)
     except _Exit as e:
         return e.code
     except _Return as e:
@@ -495,20 +544,20 @@ class Interpreter:
         status = self.sh.status
         for k, (andor, background) in enumerate(items):
             last = tail and k == len(items) - 1
-            if background:
-                self.background(andor)
+            if background and self.background(andor):
                 status = self.sh.status = 0
                 continue
             status = yield from self.andor(andor, last, stdin, collect)
         return status
 
-    def background(self, andor):
+    def background(self, andor) -> bool:
+        """``PIPELINE &`` of simple commands: a job (Shell.background).  Not
+        modelled: a compound job, which runs in the foreground (False)."""
         pipes = andor[1]
         if len(pipes) == 1 and not pipes[0][1][1] and all(c[0] == "simple" for c in pipes[0][1][2]):
             self.sh.background([c[1] for c in pipes[0][1][2]])
-        else:           # not modelled: a compound job runs in the foreground
-            yield_ = None   # noqa: F841
-            raise ShSyntaxError("background compound commands are not supported")
+            return True
+        return False
 
     def andor(self, node, tail, stdin, collect):
         pipes = node[1]
@@ -968,8 +1017,8 @@ def _b_return(sh, child):
 def _b_local(sh, child):
     calls = _state(sh)["calls"]
     if not calls:
-        child.err("sh: local: not in a function\n")
-        return 2
+        child.err("sh: local: line 0: not in a function\n")      # ash: an error that ends sh -c
+        raise _Exit(2)
     frame = calls[-1]
     for a in child.argv[1:]:
         k, eq, v = a.partition("=")
@@ -985,8 +1034,7 @@ def _b_shift(sh, child):
     args = child.argv[1:]
     n = int(args[0]) if args and args[0].isdigit() else 1
     if n > len(sh.params):
-        child.err("sh: shift: can't shift that many\n")
-        return 2
+        return 1
     sh.params = sh.params[n:]
     return 0
     yield
