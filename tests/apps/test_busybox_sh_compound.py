@@ -126,3 +126,27 @@ def test_host_bash_loop(engine):
 def test_shell_keeps_working_after_compound(engine):
     # the plain path still runs lists after a script used the compound path
     assert sh(engine, "echo a && echo b || echo c") == ("a\nb\n", "", 0)
+
+
+def test_parameter_expansion(engine):
+    assert sh(engine, "echo ${x:-def} ${#HOME} ${HOME#/} ${y=set} $y ${z:+alt} ${u}x") == (
+        "def 5 root set set x\n", "", 0)
+    assert sh(engine, "f=a.b.c; echo ${f%.*} ${f%%.*} ${f#*.} ${f##*.}") == ("a.b a b.c c\n", "", 0)
+    assert sh(engine, "echo ${x:?unset here}; echo no") == ("", "sh: x: unset here\n", 2)
+
+
+def test_positional_parameters(engine):
+    assert sh(engine, 'set -- "a b" c; for a in "$@"; do echo "[$a]"; done') == (
+        "[a b]\n[c]\n", "", 0)
+    r = engine.run("docker exec bb sh -c 'echo $0 $2 $#' zero one two")
+    assert r.stdout == "zero two 2\n"
+
+
+def test_for_words_are_pathname_patterns(engine):
+    assert sh(engine, 'cd /etc; for f in host* /et?/pas* nope* "*"; do echo $f; done') == (
+        "hostname\nhosts\n/etc/passwd\nnope*\n*\n", "", 0)
+
+
+def test_script_file_runs_line_by_line(engine):
+    assert sh(engine, 'printf "echo one\\nif true; then\\n" > /tmp/f.sh; sh /tmp/f.sh') == (
+        "one\n", '/tmp/f.sh: line 3: syntax error: unexpected end of file (expecting "fi")\n', 2)

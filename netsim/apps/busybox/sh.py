@@ -304,6 +304,14 @@ class Shell:
                 cur += text
                 have = True
             elif kind in ("var", "varq", "cmd", "cmdq", "arith", "arithq"):
+                if kind == "varq" and text == "@":   # "$@": a field for each parameter
+                    if self.params:
+                        for p in self.params[:-1]:
+                            fields.append(cur + p)
+                            cur = ""
+                        cur += self.params[-1]
+                        have = True
+                    continue
                 if kind.startswith("var"):
                     val = self._var(text)
                 elif kind.startswith("arith"):       # $(( )): sh_compound's
@@ -355,7 +363,10 @@ class Shell:
             return self.params[k - 1] if k <= len(self.params) else ""
         if name == "@" or name == "*":
             return " ".join(self.params)
-        return self.vars.get(name, "")
+        value = self.vars.get(name)
+        if value is None:       # unset, or ${NAME:-WORD}, ${#NAME}, ${NAME%PATTERN}…
+            return sh_compound.parameter(self, name)
+        return value
 
     def _capture(self, src):
         buf: list[str] = []

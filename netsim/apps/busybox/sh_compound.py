@@ -649,7 +649,8 @@ class Interpreter:
             else:
                 values = []
                 for w in words:
-                    values += (yield from sh.expand(w))
+                    fields = yield from sh.expand(w)
+                    values += pathnames(sh, w, fields) if _has_glob(w) else fields
             status = 0
             for v in values:
                 sh.vars[name] = v
@@ -820,6 +821,42 @@ def _is_function(cmd, functions):
     return functions.get(w) if w.__class__ is str else None
 
 
+def _has_glob(word) -> bool:
+    """An unquoted ``*``, ``?`` or ``[`` in the word (a pathname pattern)."""
+    if word.__class__ is str:
+        return "*" in word or "?" in word or "[" in word
+    return any(kind == "lit" and ("*" in text or "?" in text or "[" in text)
+               for kind, text in word.parts)
+
+
+def pathnames(shell, word, fields) -> list[str]:
+    """Pathname expansion of a word's fields: the paths that match, sorted,
+    or the field itself when none does (``for f in /etc/*``)."""
+    fs, cwd = shell.proc.fs, shell.proc.cwd or "/"
+    out = []
+    for field in fields:
+        found = [""] if field.startswith("/") else [None]
+        for part in [p for p in field.split("/") if p]:
+            nxt = []
+            for base in found:
+                where = cwd if base is None else fs.norm(base or "/", cwd)
+                prefix = "" if base is None else base + "/"
+                if not ("*" in part or "?" in part or "[" in part):
+                    nxt.append(prefix + part)
+                    continue
+                try:
+                    names = fs.listdir(where)
+                except (FileNotFoundError, NotADirectoryError, OSError):
+                    continue
+                rx = _glob(part)
+                nxt += [prefix + n for n in sorted(names)
+                        if rx.fullmatch(n) and (not n.startswith(".") or part.startswith("."))]
+            found = nxt
+        found = [f for f in found if f is not None and fs.exists(fs.norm(f, cwd))]
+        out += sorted(found) if found else [field]
+    return out
+
+
 def _glob(pat: str):
     rx, i, n = "", 0, len(pat)
     while i < n:
@@ -845,6 +882,56 @@ def _glob(pat: str):
             rx += re.escape(c)
         i += 1
     return re.compile(rx, re.S)
+
+
+# -- parameter expansion ----------------------------------------------------------
+
+_PARAMETER = re.compile(r"(#)?([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[?#$!@*])(?:(:?[-=+?])|(##?|%%?))?(.*)", re.S)
+_SIMPLE_VAR = re.compile(r"\$(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*|[0-9?#$!@*]))")
+
+
+def parameter(shell, text: str) -> str:
+    """``${text}`` beyond a plain name: ``${#NAME}``, ``${NAME:-WORD}``
+    (``-`` ``=`` ``+`` ``?``, with or without ``:``), ``${NAME#PATTERN}``
+    (``#`` ``##`` ``%`` ``%%``); an unset name is empty.  WORD and PATTERN
+    expand their ``$NAME``s."""
+    m = _PARAMETER.fullmatch(text)
+    if m is None or (m.group(3) is None and m.group(4) is None and not m.group(1)):
+        if m is not None and m.group(5) == "" and not m.group(1):
+            return ""
+        if m is None or m.group(5):
+            shell.proc.err(f"sh: syntax error: bad substitution\n")
+            raise _Exit(2)
+    length, name, test, strip, word = m.groups()
+    value = shell.vars.get(name) if name not in "?#$!@*" and not name.isdigit() else shell._var(name)
+    if length:
+        return str(len(value or ""))
+    word = _SIMPLE_VAR.sub(lambda v: shell._var(v.group(1) or v.group(2)), word)
+    if test:
+        unset = value is None or (test[0] == ":" and value == "")
+        op = test[-1]
+        if op == "-":
+            return word if unset else value
+        if op == "=":
+            if unset:
+                shell.vars[name] = word
+                return word
+            return value
+        if op == "+":
+            return "" if unset else word
+        if unset:                               # ?
+            shell.proc.err(f"sh: {name}: {word or 'parameter not set'}\n")
+            raise _Exit(2)
+        return value
+    value = value or ""
+    rx = _glob(word).pattern
+    if strip in ("#", "##"):
+        m = re.match(f"(?:{rx})" if strip == "##" else f"(?:{rx.replace('.*', '.*?')})", value, re.S)
+        return value[m.end():] if m else value
+    for start in (range(len(value), -1, -1) if strip == "%" else range(len(value) + 1)):
+        if re.fullmatch(rx, value[start:], re.S):
+            return value[:start]
+    return value
 
 
 # -- arithmetic -------------------------------------------------------------------
@@ -1264,5 +1351,5 @@ BUILTINS = {"break": _b_break, "continue": _b_continue, "return": _b_return, "lo
             "shift": _b_shift, "set": _b_set, "read": _b_read, "test": _b_test, "[": _b_test,
             "printf": _b_printf}
 
-__all__ = ["COMPOUND_WORDS", "has_compound_syntax", "BUILTINS", "run", "arith", "parse", "tokenize"]
+__all__ = ["COMPOUND_WORDS", "parameter", "has_compound_syntax", "BUILTINS", "run", "arith", "parse", "tokenize"]
 
