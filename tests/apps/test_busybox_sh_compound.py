@@ -150,3 +150,11 @@ def test_for_words_are_pathname_patterns(engine):
 def test_script_file_runs_line_by_line(engine):
     assert sh(engine, 'printf "echo one\\nif true; then\\n" > /tmp/f.sh; sh /tmp/f.sh') == (
         "one\n", '/tmp/f.sh: line 3: syntax error: unexpected end of file (expecting "fi")\n', 2)
+
+
+def test_unset_eval_exec_wait(engine):
+    assert sh(engine, 'x=1; unset x; echo "[$x]"') == ("[]\n", "", 0)
+    assert sh(engine, 'eval "for i in 1 2; do echo \\$i; done"; eval exit 3; echo no') == (
+        "1\n2\n", "", 3)
+    assert sh(engine, "exec echo hi; echo no") == ("hi\n", "", 0)
+    assert sh(engine, 'sh -c "exit 4" & wait $!; echo st=$?') == ("st=4\n", "", 0)

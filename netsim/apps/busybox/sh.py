@@ -290,6 +290,7 @@ class Shell:
         self.last_job = ""             # $!
         self.params: list[str] = []    # $1 $2 … (set --, shift, function calls)
         self.arg0 = "sh"               # $0
+        self.jobs: list = []           # (pid, sim Process) of each & job, for wait
 
     # expansion
     def expand(self, word: str | Word):
@@ -434,6 +435,7 @@ class Shell:
         sub.vars = dict(self.vars)
         sub.pid = self.pid
         process = self.proc.sched.process(sub.pipeline(cmds, tail=True), name="sh:job")
+        self.jobs.append((str(task.pid) if task is not None else "", process))
         if task is not None:
             self.last_job = str(task.pid)
             task.on_kill = process.kill

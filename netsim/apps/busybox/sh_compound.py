@@ -1347,7 +1347,58 @@ def _b_printf(sh, child):
     yield
 
 
-BUILTINS = {"break": _b_break, "continue": _b_continue, "return": _b_return, "local": _b_local,
+def _b_unset(sh, child):
+    args = child.argv[1:]
+    functions = args[:1] == ["-f"]
+    for name in args[1:] if args[:1] in (["-f"], ["-v"]) else args:
+        if functions:
+            _state(sh)["functions"].pop(name, None)
+        else:
+            sh.vars.pop(name, None)
+    return 0
+    yield
+
+
+def _b_eval(sh, child):
+    """``eval ARGS``: the joined arguments run as a script in this shell."""
+    src = " ".join(child.argv[1:])
+    try:
+        parser = Parser(tokenize(src))
+        tree = parser.script()
+    except ShSyntaxError as e:
+        child.err(f"sh: syntax error: {e}\n")
+        raise _Exit(2)
+    return (yield from Interpreter(sh).list_(tree, False, None, None))
+
+
+def _b_exec(sh, child):
+    """``exec CMD ARGS``: the command replaces the shell (its status ends it)."""
+    argv = child.argv[1:]
+    if not argv:
+        return 0
+    status = yield from sh.command({"words": list(argv), "redirs": []}, stdin=None, collect=None,
+                                   tail=True)
+    raise _Exit(status)
+
+
+def _b_wait(sh, child):
+    """``wait [PID…]``: until the shell's ``&`` jobs (or those PIDs) end;
+    the status of the last one (a killed job: 143, SIGTERM's)."""
+    wanted = child.argv[1:]
+    status = 0
+    for pid, process in list(sh.jobs):
+        if wanted and pid not in wanted:
+            continue
+        if not process.triggered:
+            yield process
+        status = process.value if isinstance(process.value, int) else 143
+    if not wanted:
+        sh.jobs.clear()
+    return status
+
+
+BUILTINS = {"unset": _b_unset, "eval": _b_eval, "exec": _b_exec, "wait": _b_wait,
+            "break": _b_break, "continue": _b_continue, "return": _b_return, "local": _b_local,
             "shift": _b_shift, "set": _b_set, "read": _b_read, "test": _b_test, "[": _b_test,
             "printf": _b_printf}
 
