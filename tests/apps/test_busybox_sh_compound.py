@@ -158,3 +158,8 @@ def test_unset_eval_exec_wait(engine):
         "1\n2\n", "", 3)
     assert sh(engine, "exec echo hi; echo no") == ("hi\n", "", 0)
     assert sh(engine, 'sh -c "exit 4" & wait $!; echo st=$?') == ("st=4\n", "", 0)
+
+
+def test_functions_in_subshells(engine):
+    assert sh(engine, 'f() { echo in-f $1; }; x=$(f a); echo "[$x]"; (f b); f c | wc -l') == (
+        "[in-f a]\nin-f b\n1\n", "", 0)

@@ -291,6 +291,7 @@ class Shell:
         self.params: list[str] = []    # $1 $2 … (set --, shift, function calls)
         self.arg0 = "sh"               # $0
         self.jobs: list = []           # (pid, sim Process) of each & job, for wait
+        self.functions: dict = {}      # NAME() { …; }: sh_compound runs their calls
 
     # expansion
     def expand(self, word: str | Word):
@@ -383,6 +384,7 @@ class Shell:
         sub = Shell(child)
         sub.vars = dict(self.vars)
         sub.pid = self.pid
+        sub.arg0, sub.params, sub.functions = self.arg0, list(self.params), dict(self.functions)
         try:
             st = yield from sub.run(src, exec_last=True)
         finally:
@@ -400,7 +402,8 @@ class Shell:
                 items = None
             else:
                 toks = tokenize(src)
-                items = None if not sh_compound.COMPOUND_WORDS.isdisjoint(toks) else parse(toks)
+                items = (None if self.functions or not sh_compound.COMPOUND_WORDS.isdisjoint(toks)
+                         else parse(toks))
         except ShSyntaxError as e:
             self.proc.err(f"sh: syntax error: {e}\n")
             return 2
@@ -434,6 +437,7 @@ class Shell:
         sub = Shell(child)
         sub.vars = dict(self.vars)
         sub.pid = self.pid
+        sub.arg0, sub.params, sub.functions = self.arg0, list(self.params), dict(self.functions)
         process = self.proc.sched.process(sub.pipeline(cmds, tail=True), name="sh:job")
         self.jobs.append((str(task.pid) if task is not None else "", process))
         if task is not None:

@@ -4,8 +4,9 @@
 builtins scripts use with them (``test``/``[``, ``printf``, ``read``,
 ``shift``, ``set --``, ``local``).
 
-:meth:`.sh.Shell.run` hands a script here when :data:`COMPOUND` finds one of
-these in it; simple commands and pipelines of simple commands still run
+:meth:`.sh.Shell.run` hands a script here when :func:`has_compound_syntax`
+finds one of these in it or one of its words is in :data:`COMPOUND_WORDS`
+(script files, ``sh FILE``, always come here); simple commands and pipelines of simple commands still run
 through :meth:`Shell.command` and :meth:`Shell.pipeline`, so a compound
 script's commands behave as they do in a plain list.  Error texts are ash's
 (``sh: syntax error: unexpected end of file (expecting "done")``, exit 2).
@@ -13,7 +14,6 @@ script's commands behave as they do in a plain list.  Error texts are ash's
 from __future__ import annotations
 
 import re
-
 
 from . import sh as _sh
 from .sh import OPS, ShSyntaxError, Word, _Exit, _LITERAL, _dollar
@@ -526,10 +526,11 @@ def run(shell, src: str, exec_last: bool = False, script: str | None = None):
 
 
 def _state(shell):
-    """The shell's compound-command state (functions, loop depth...), made on first use."""
+    """The shell's compound-command state (loop depth, function frames, the
+    input ``read`` takes lines from), made on first use."""
     st = getattr(shell, "_compound", None)
     if st is None:
-        st = {"functions": {}, "loops": 0, "calls": [], "stdin": None}
+        st = {"loops": 0, "calls": [], "stdin": None}
         shell._compound = st
     return st
 
@@ -573,7 +574,7 @@ class Interpreter:
         _, negate, cmds = node
         if negate:
             tail = False
-        funcs = self.st["functions"]
+        funcs = self.sh.functions
         simple = all(c[0] == "simple" and not _is_function(c[1], funcs) for c in cmds)
         if len(cmds) == 1:
             status = yield from self.command(cmds[0], tail, stdin, collect)
@@ -603,7 +604,7 @@ class Interpreter:
         sh = self.sh
         if kind == "simple":
             cmd = node[1]
-            func = _is_function(cmd, self.st["functions"])
+            func = _is_function(cmd, self.sh.functions)
             if func:
                 return (yield from self.call(func, cmd, stdin, collect))
             data = None
@@ -625,7 +626,7 @@ class Interpreter:
         if kind == "group":
             return (yield from self.list_(node[1], tail, stdin, collect))
         if kind == "sub":
-            saved = (dict(sh.vars), sh.proc.cwd, list(sh.params), dict(self.st["functions"]))
+            saved = (dict(sh.vars), sh.proc.cwd, list(sh.params), dict(self.sh.functions))
             task = sh.proc.fork()
             try:
                 return (yield from self.list_(node[1], False, stdin, collect))
@@ -633,7 +634,7 @@ class Interpreter:
                 return e.code
             finally:
                 sh.proc.exit_task(task)
-                sh.vars, sh.proc.cwd, sh.params, self.st["functions"] = saved
+                sh.vars, sh.proc.cwd, sh.params, self.sh.functions = saved
         if kind == "if":
             for cond, body in node[1]:
                 st = yield from self.list_(cond, False, stdin, collect)
@@ -691,7 +692,7 @@ class Interpreter:
                         return (yield from self.list_(body, tail, stdin, collect))
             return 0
         if kind == "func":
-            self.st["functions"][node[1]] = node[2]
+            self.sh.functions[node[1]] = node[2]
             return 0
         raise AssertionError(kind)
 
@@ -1352,7 +1353,7 @@ def _b_unset(sh, child):
     functions = args[:1] == ["-f"]
     for name in args[1:] if args[:1] in (["-f"], ["-v"]) else args:
         if functions:
-            _state(sh)["functions"].pop(name, None)
+            sh.functions.pop(name, None)
         else:
             sh.vars.pop(name, None)
     return 0
