@@ -163,3 +163,11 @@ def test_unset_eval_exec_wait(engine):
 def test_functions_in_subshells(engine):
     assert sh(engine, 'f() { echo in-f $1; }; x=$(f a); echo "[$x]"; (f b); f c | wc -l') == (
         "[in-f a]\nin-f b\n1\n", "", 0)
+
+
+def test_busy_loop_lets_simulated_time_pass(engine):
+    # a detached busy loop must not stop the simulation: later commands still run
+    engine.run("docker run -d --name spin busybox sh -c 'while true; do :; done'")
+    r = engine.run("docker exec bb sh -c 'sleep 1; echo later'")
+    assert r.stdout == "later\n"
+    engine.run("docker rm -f spin")

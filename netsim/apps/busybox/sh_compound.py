@@ -535,6 +535,10 @@ def _state(shell):
     return st
 
 
+BUSY_LOOP_STEPS = 1000          # iterations of a loop in no simulated time…
+BUSY_LOOP_TIME = 0.01           # …then this much time passes (10 us each)
+
+
 class Interpreter:
     def __init__(self, shell):
         self.sh = shell
@@ -697,11 +701,29 @@ class Interpreter:
         raise AssertionError(kind)
 
     def loop_body(self, body, stdin, collect):
+        proc = self.sh.proc
+        start = proc.sched.now if proc.kernel is not None else None
         self.st["loops"] += 1
         try:
-            return (yield from self.list_(body, False, stdin, collect))
+            status = yield from self.list_(body, False, stdin, collect)
         finally:
             self.st["loops"] -= 1
+        if start is not None:
+            yield from self._busy_loop_guard(proc.sched, start)
+        return status
+
+    def _busy_loop_guard(self, sched, start):
+        """A loop whose iterations take no simulated time (builtins only:
+        ``while true; do :; done``) would never let the simulation go on:
+        every BUSY_LOOP_STEPS such iterations cost BUSY_LOOP_TIME (the CPU
+        time ash would spend), so time passes and the loop can be killed."""
+        if sched.now != start:
+            self.st["instant"] = 0
+            return
+        self.st["instant"] = self.st.get("instant", 0) + 1
+        if self.st["instant"] >= BUSY_LOOP_STEPS:
+            self.st["instant"] = 0
+            yield sched.timeout(BUSY_LOOP_TIME)
 
     def call(self, body, cmd, stdin, collect):
         sh = self.sh
