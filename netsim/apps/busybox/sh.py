@@ -58,9 +58,9 @@ _SIMPLE = re.compile(r"""[ \t]*+(?:(%s)|(?!\#)(%s)(?!['"\\$])|)""" % (
 _SPECIAL = re.compile(r"""['"\\$#<>\n]""")
 _PLAIN_TOKEN = re.compile(r"&&|\|\||;;|[&|;]|[^ \t&|;]+")
 _DQ_TEXT = re.compile(r'[^"\\$]+')                   # plain text inside "…"
-_PARAM = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[?$#0-9!]")   # $NAME, $?, $1…
+_PARAM = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[?$#0-9!@*]")   # $NAME, $?, $1, $@…
 _STATIC_KINDS = frozenset(("lit", "sq", "dq"))
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=.*")     # NAME=value before a command
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=.*", re.S)     # NAME=value before a command
 
 
 class ShSyntaxError(Exception):
@@ -283,6 +283,10 @@ class Shell:
         self.status = 0
         self.pid = proc.pid            # $$: a subshell keeps its parent's
         self.last_job = ""             # $!
+        self.params: list[str] = []    # $1 $2 … (set --, shift, function calls)
+        self.arg0 = "sh"               # $0
+        self.jobs: list = []           # (pid, sim Process) of each & job, for wait
+        self.functions: dict = {}      # NAME() { …; }: sh_compound runs their calls
 
     # expansion
     def expand(self, word: str | Word):
@@ -296,9 +300,19 @@ class Shell:
             if kind in ("lit", "sq", "dq"):
                 cur += text
                 have = True
-            elif kind in ("var", "varq", "cmd", "cmdq"):
+            elif kind in ("var", "varq", "cmd", "cmdq", "arith", "arithq"):
+                if kind == "varq" and text == "@":   # "$@": a field for each parameter
+                    if self.params:
+                        for p in self.params[:-1]:
+                            fields.append(cur + p)
+                            cur = ""
+                        cur += self.params[-1]
+                        have = True
+                    continue
                 if kind.startswith("var"):
                     val = self._var(text)
+                elif kind.startswith("arith"):       # $(( )): sh_compound's
+                    val = sh_compound.arith(self, text)
                 else:
                     val = yield from self._capture(text)
                     val = val.rstrip("\n")
@@ -324,6 +338,12 @@ class Shell:
             fields.append(cur)
         return fields
 
+    def _assignment_value(self, word: Word):
+        """``NAME=$(…)``: an assignment's value is not split into fields."""
+        quoted = tuple((kind + "q" if kind in ("var", "cmd", "arith") else kind, text)
+                       for kind, text in word.parts)
+        return "".join((yield from self.expand(Word(quoted))))
+
     def _var(self, name):
         if name == "?":
             return str(self.status)
@@ -332,10 +352,18 @@ class Shell:
         if name == "!":
             return self.last_job
         if name == "#":
-            return "0"
+            return str(len(self.params))
         if name == "0":
-            return "sh"
-        return self.vars.get(name, "")
+            return self.arg0
+        if name.isdigit():
+            k = int(name)
+            return self.params[k - 1] if k <= len(self.params) else ""
+        if name == "@" or name == "*":
+            return " ".join(self.params)
+        value = self.vars.get(name)
+        if value is None:       # unset, or ${NAME:-WORD}, ${#NAME}, ${NAME%PATTERN}…
+            return sh_compound.parameter(self, name)
+        return value
 
     def _capture(self, src):
         buf: list[str] = []
@@ -351,6 +379,7 @@ class Shell:
         sub = Shell(child)
         sub.vars = dict(self.vars)
         sub.pid = self.pid
+        sub.arg0, sub.params, sub.functions = self.arg0, list(self.params), dict(self.functions)
         try:
             st = yield from sub.run(src, exec_last=True)
         finally:
@@ -363,10 +392,18 @@ class Shell:
         """Run a script; ``exec_last``: its last command replaces the shell
         (ash's EV_EXIT for ``sh -c``)."""
         try:
-            items = parse(tokenize(src))
+            # if/for/while/case, { }, ( ), $(( )), `…`, break…: sh_compound's language
+            if sh_compound.has_compound_syntax(src):
+                items = None
+            else:
+                toks = tokenize(src)
+                items = (None if self.functions or not sh_compound.COMPOUND_WORDS.isdisjoint(toks)
+                         else parse(toks))
         except ShSyntaxError as e:
             self.proc.err(f"sh: syntax error: {e}\n")
             return 2
+        if items is None:
+            return (yield from sh_compound.run(self, src, exec_last))
         try:
             for k, (op, cmds, background) in enumerate(items):
                 if op == "&&" and self.status != 0:
@@ -395,7 +432,9 @@ class Shell:
         sub = Shell(child)
         sub.vars = dict(self.vars)
         sub.pid = self.pid
+        sub.arg0, sub.params, sub.functions = self.arg0, list(self.params), dict(self.functions)
         process = self.proc.sched.process(sub.pipeline(cmds, tail=True), name="sh:job")
+        self.jobs.append((str(task.pid) if task is not None else "", process))
         if task is not None:
             self.last_job = str(task.pid)
             task.on_kill = process.kill
@@ -433,6 +472,9 @@ class Shell:
         for w in cmd["words"]:
             if w.__class__ is str:
                 argv.append(w)
+            elif w.parts[0][0] == "lit" and _ASSIGNMENT.match(w.parts[0][1]) and all(
+                    _ASSIGNMENT.fullmatch(a) for a in argv):
+                argv.append((yield from self._assignment_value(w)))
             else:
                 argv += (yield from self.expand(w))
         # assignments
@@ -626,16 +668,27 @@ def sh_main(proc):
         if len(args) < 2:
             proc.err("sh: -c requires an argument\n")
             return 2
-        return (yield from Shell(proc).run(args[1], exec_last=True))
+        shell = Shell(proc)
+        if len(args) > 2:                   # sh -c SCRIPT NAME ARG…: $0 $1…
+            shell.arg0, shell.params = args[2], list(args[3:])
+        return (yield from shell.run(args[1], exec_last=True))
     if args:
         try:
             src = proc.fs.read(proc.fs.norm(args[0], proc.cwd or "/"))
         except (FileNotFoundError, IsADirectoryError):
             proc.err(f"sh: can't open '{args[0]}': No such file or directory\n")
             return 2
-        return (yield from Shell(proc).run(src))
+        shell = Shell(proc)
+        shell.arg0, shell.params = args[0], list(args[1:])      # sh SCRIPT ARG…: $0 $1…
+        return (yield from sh_compound.run(shell, src, script=args[0]))
     if proc.tty and not proc.stdin:
         # An interactive shell on a terminal nobody types into (``docker run -it``
         # followed by a detach): it waits for input until it is killed.
         yield proc.sched.event()
     return (yield from Shell(proc).run(proc.stdin))
+
+
+# compound commands (if, for, while, case, functions…), $(( )) and the
+# builtins that go with them (test, [, printf, read, shift, set, local…)
+from . import sh_compound       # noqa: E402  (it imports this module's names)
+BUILTINS.update(sh_compound.BUILTINS)
