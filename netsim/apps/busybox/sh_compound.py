@@ -1302,72 +1302,11 @@ def _test_number(text: str) -> int:
     return int(text)
 
 
-_PRINTF_SPEC = re.compile(r"%([-+ #0]*)(\d+|\*)?(?:\.(\d+|\*))?([diouxXcsb%])")
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "a": "\a", "b": "\b", "f": "\f",
-            "v": "\v", '"': '"'}
-
-
-def _unescape(text: str) -> str:
-    def one(m):
-        s = m.group(1)
-        if s[0] in "01234567":
-            return chr(int(s, 8) & 0xFF)
-        return _ESCAPES.get(s, "\\" + s)
-    return re.sub(r"\\([0-7]{1,3}|.)", one, text)
-
-
 def _b_printf(sh, child):
-    args = child.argv[1:]
-    if not args:
-        child.err("printf: usage: printf FORMAT [ARGUMENT...]\n")
-        return 1
-    fmt, vals = args[0], args[1:]
-    out, status = [], 0
-    while True:
-        used = 0
-
-        def spec(m):
-            nonlocal used, status
-            flags, width, prec, conv = m.groups()
-            if conv == "%":
-                return "%"
-
-            def take():
-                nonlocal used
-                v = vals[used] if used < len(vals) else None
-                used += 1
-                return v
-            if width == "*":
-                width = take() or "0"
-            if prec == "*":
-                prec = take() or "0"
-            v = take()
-            pyfmt = "%" + flags + (width or "") + (f".{prec}" if prec is not None else "")
-            if conv in "sb":
-                s = v or ""
-                if conv == "b":
-                    s = _unescape(s)
-                return (pyfmt + "s") % s
-            if conv == "c":
-                return (pyfmt + "s") % (v or "")[:1]
-            try:
-                n = int(v, 0) if v else 0
-            except ValueError:
-                if v[:1] in "'\"" and len(v) > 1:
-                    n = ord(v[1])
-                else:
-                    child.err(f"sh: invalid number '{v}'\n")
-                    status, n = 1, 0
-            return (pyfmt + ("d" if conv in "iu" else conv)) % n
-
-        text = _PRINTF_SPEC.sub(spec, _unescape(fmt).replace("%%", "\0pct\0"))
-        out.append(text.replace("\0pct\0", "%"))
-        if used == 0 or used >= len(vals):
-            break
-        vals = vals[used:]
-    child.out("".join(out))
-    return status
-    yield
+    """ash's printf builtin is busybox's printf applet run in the shell,
+    its messages prefixed ``sh:`` (:func:`shellutils.printf_main`)."""
+    from .shellutils import printf_main
+    return (yield from printf_main(child, prog="sh"))
 
 
 def _b_unset(sh, child):

@@ -208,11 +208,13 @@ class _Printf:
         return False
 
 
-def printf_main(proc):
+def printf_main(proc, prog: str | None = None):
+    """busybox printf; ``prog`` names it in messages (``sh`` for ash's
+    builtin), else the applet's own name, or ``sh`` when ash runs it."""
     args = proc.argv[1:]
     if args[:1] == ["--"]:
         args = args[1:]
-    name = msg_name(proc)
+    name = prog or msg_name(proc)
     if not args:
         if name == "sh":
             proc.err("sh: usage: printf FORMAT [ARGUMENT...]\n")
