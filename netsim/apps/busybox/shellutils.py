@@ -765,9 +765,11 @@ class _Test:
         return False                                  # b c p S u g k: none in the model
 
 
-def test_main(proc):
+def test_main(proc, prog: str | None = None):
+    """busybox test/[/[[; ``prog`` names it in messages (``sh`` for ash's
+    builtin), else the applet's own name, or ``sh`` when ash runs it."""
     name = proc.argv[0].rsplit("/", 1)[-1]
-    who = msg_name(proc)
+    who = prog or msg_name(proc)
     args = list(proc.argv[1:])
     if name in ("[", "[["):
         close = "]" if name == "[" else "]]"
