@@ -20,6 +20,20 @@ SIGKILL, SIGTERM = 9, 15
 EXEC_NOT_FOUND = ('exec: "{0}": executable file not found in $PATH')
 
 
+def exec_error(fs, name: str) -> tuple[str, int]:
+    """runc's error for a command it cannot start, and ``docker run``'s status.
+
+    A name with a slash is not looked up in $PATH: runc stats it ("no such
+    file or directory", 127) and a directory or a file that is no program is
+    "permission denied" (126).  A bare name is looked up in $PATH (127).
+    """
+    if "/" in name:
+        if not fs.exists(name):
+            return f'exec: "{name}": stat {name}: no such file or directory', 127
+        return f'exec: "{name}": permission denied', 126
+    return EXEC_NOT_FOUND.format(name), 127
+
+
 class StartError(SystemError_):
     """The runtime could not start the process; ``exit_code`` is the CLI's status."""
 
@@ -158,10 +172,10 @@ class LifecycleMixin:
             self.storage.attach(c)
             self._write_net_files(c)
             if program is None:
+                message, code = exec_error(c.fs, c.argv[0] if c.argv else "")
                 raise StartError(
                     "failed to create shim task: OCI runtime create failed: runc create failed: "
-                    "unable to start container process: " + EXEC_NOT_FOUND.format(c.argv[0] if c.argv else "")
-                    + ": unknown", exit_code=127)
+                    "unable to start container process: " + message + ": unknown", exit_code=code)
         except Exception as err:
             # a start that fails leaves nothing behind: no namespace, endpoint or port
             self._release_network(c)
@@ -378,8 +392,9 @@ class LifecycleMixin:
                 raise Conflict(f"container {child.id} not attached to default bridge network")
         program = self.programs.lookup(c.image, argv[0]) if argv else None
         if program is None:
+            message, _ = exec_error(c.fs, argv[0] if argv else "")
             raise StartError("OCI runtime exec failed: exec failed: unable to start container process: "
-                             + EXEC_NOT_FOUND.format(argv[0] if argv else "") + ": unknown", exit_code=126)
+                             + message + ": unknown", exit_code=126)
         uid, gid = resolve_user(c.fs, user or c.user)
         cwd = workdir or c.workdir or "/"
         if not c.fs.is_dir(cwd):
