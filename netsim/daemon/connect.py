@@ -207,6 +207,10 @@ class ConnectMixin:
                                    f"{c.name} ({ep.id}): {err}")
             ep.ports.append((b.proto, host_ip, hp, b.container_port))
             c.ports_mapped.setdefault(b.key, []).append((host_ip, hp))
+            if not b.host_ip:
+                # no host IP given: the bridge driver binds the port on IPv6 too
+                # (an explicit 0.0.0.0 is IPv4 only)
+                c.ports_mapped[b.key].append(("::", hp))
 
     # -- files ---------------------------------------------------------------
     def _write_net_files(self, c) -> None:

@@ -218,7 +218,11 @@ class DockerCli(StorageCommands):
             self.d.container_start(c.id)
         except StartError as err:
             msg = report_error(f"Error response from daemon: {err}")
-            if not detach:
+            # The CLI cancels its wait for the container and logs that, unless
+            # (--rm) the wait for the removal already ended: the daemon removes
+            # a container whose runtime failed to start it (126/127) before it
+            # answers, which takes the runtime long enough for the wait to see it.
+            if not detach and not (c.auto_remove and err.exit_code != 125):
                 msg += ('time="{}" level=error msg="error waiting for container: context canceled"\n'
                         .format(self._log_time()))
             if c.auto_remove:
@@ -477,15 +481,19 @@ class DockerCli(StorageCommands):
             raise CommandFailed(f"Error: {err}\n")
         mapped = c.ports_mapped if c.running else {}
         if rest:
-            spec = rest[0] if "/" in rest[0] else rest[0] + "/tcp"
+            port, _, proto = rest[0].partition("/")
+            spec = f"{port}/{proto or 'tcp'}"
+            error = port_range_error(port)     # nat.NewPort: the CLI's own check
+            if error:
+                raise CommandFailed(error + "\n")
             if spec not in mapped:
                 raise CommandFailed(f"Error: No public port '{spec}' published for {ref}\n")
             for ip, p in mapped[spec]:
-                out.stdout += f"{ip}:{p}\n" + (f":::{p}\n" if ip == "0.0.0.0" else "")
+                out.stdout += f"{ip}:{p}\n"
             return
         for spec in sorted(mapped, key=lambda s: (int(s.split("/")[0]), s)):
             for ip, p in mapped[spec]:
-                out.stdout += f"{spec} -> {ip}:{p}\n" + (f"{spec} -> :::{p}\n" if ip == "0.0.0.0" else "")
+                out.stdout += f"{spec} -> {ip}:{p}\n"
 
     def cmd_logs(self, inv, out: Output) -> None:
         try:
@@ -695,10 +703,34 @@ class DockerCli(StorageCommands):
         out.stdout += tabwrite(rows)
 
 
+def port_range_error(port: str) -> str:
+    """go-connections ``nat.ParsePortRange``'s error for ``port`` ("" when valid)."""
+    def parse(text: str) -> tuple[int | None, str]:
+        if not text.isdigit() or not text.isascii():
+            return None, f'strconv.ParseUint: parsing "{text}": invalid syntax'
+        if int(text) > 65535:
+            return None, f'strconv.ParseUint: parsing "{text}": value out of range'
+        return int(text), ""
+    if not port:
+        return "Empty string specified for ports."
+    if "-" not in port:
+        return parse(port)[1]
+    first, rest = port.split("-", 1)
+    start, error = parse(first)
+    if error:
+        return error
+    end, error = parse(rest.split("-")[0])
+    if error:
+        return error
+    if end < start:
+        return f"Invalid range specified for the Port: {port}"
+    return ""
+
+
 def _api_ports(c) -> list[tuple[int, str, str, int]]:
     """The API's ``Container.Ports`` (private, type, ip, public) for ``docker ps``:
     NetworkSettings.Ports of a running container (bridge and user networks
-    only), each IPv4 binding also on ``::``."""
+    only); a binding without a host IP is on ``0.0.0.0`` and ``::``."""
     if not c.running or c.mode not in ("bridge", "user"):
         return []
     out = []
@@ -709,8 +741,6 @@ def _api_ports(c) -> list[tuple[int, str, str, int]]:
             out.append((int(port), proto, "", 0))
         for ip, hp in binds:
             out.append((int(port), proto, ip, int(hp)))
-            if ip == "0.0.0.0":
-                out.append((int(port), proto, "::", int(hp)))
     return out
 
 

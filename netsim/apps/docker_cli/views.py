@@ -93,8 +93,6 @@ def network_settings(daemon, c) -> Struct:
                 ports[spec] = []
                 for ip, p in binds:
                     ports[spec].append(Struct({"HostIp": ip, "HostPort": str(p)}))
-                    if ip == "0.0.0.0":
-                        ports[spec].append(Struct({"HostIp": "::", "HostPort": str(p)}))
     networks = {}
     for name, req in c.networks.items():
         ep = c.endpoints.get(name) if c.running else None
