@@ -42,6 +42,18 @@ class StartError(SystemError_):
         self.exit_code = exit_code
 
 
+def _validate_restart_policy(name: str, max_retries: int) -> None:
+    """daemon ``validateRestartPolicy``."""
+    if name in ("always", "unless-stopped", "no"):
+        if max_retries != 0:
+            raise InvalidParameter(f"maximum retry count cannot be used with restart policy '{name}'")
+    elif name == "on-failure":
+        if max_retries < 0:
+            raise InvalidParameter("maximum retry count cannot be negative")
+    elif name != "":
+        raise InvalidParameter(f"invalid restart policy '{name}'")
+
+
 class LifecycleMixin:
     # -- create ------------------------------------------------------------
     def container_create(self, image, image_ref: str, cmd: list[str] | None = None,
@@ -49,6 +61,7 @@ class LifecycleMixin:
         """dockerd ``containerCreate``: verify the settings, reserve the name,
         register legacy links; nothing touches the network before start."""
         mode = opts.get("network_mode", "default")
+        _validate_restart_policy(opts.get("restart_policy", "no"), opts.get("restart_max_retries", 0))
         _validate_net_mode(mode, opts)
         entrypoint = opts.get("entrypoint")
         if not cmd and not (image.cmd if entrypoint is None else ()) and \
@@ -152,10 +165,14 @@ class LifecycleMixin:
         return None
 
     # -- start -------------------------------------------------------------
-    def container_start(self, ref: str) -> Container:
+    def container_start(self, ref: str, restart: bool = False) -> Container:
+        """``docker start``, or (``restart``) the restart manager's start after
+        the back-off; a user's start resets the restart manager."""
         c = self.container_find(ref) if isinstance(ref, str) else ref
         if c.running:
             return c
+        if not restart:                     # ResetRestartManager(true)
+            c.manually_stopped, c.restart_delay, c.restart_count = False, 0.0, 0
         program = self.programs.lookup(c.image, c.argv[0]) if c.argv else None
         for name in list(c.networks):
             self.network_find(name)           # "network X not found" before anything is built
@@ -264,6 +281,38 @@ class LifecycleMixin:
         if c.auto_remove:
             self.containers.pop(c.id, None)
             self.storage.forget(c, remove_volumes=True)
+        elif self._should_restart(c, code, self.sched.now - st.started_at):
+            c.restart_count += 1
+            st.status = "restarting"
+            self.sched.call_later(c.restart_delay, self._restart_after_backoff, c)
+
+    # restartmanager: the back-off doubles from 100 ms up to a minute, and
+    # starts again from 100 ms after a run of 10 s or more
+    RESTART_FIRST_DELAY, RESTART_MAX_DELAY = 0.1, 60.0
+
+    def _should_restart(self, c, exit_code: int, ran_for: float) -> bool:
+        """restartmanager ``ShouldRestart`` for the exit of the main process."""
+        if c.restart_policy in ("", "no") or c.manually_stopped:
+            return False
+        if ran_for >= 10:
+            c.restart_delay = 0.0
+        c.restart_delay = (self.RESTART_FIRST_DELAY if c.restart_delay == 0
+                           else min(c.restart_delay * 2, self.RESTART_MAX_DELAY))
+        if c.restart_policy in ("always", "unless-stopped"):
+            return True
+        if c.restart_policy == "on-failure":
+            limit = c.restart_max_retries
+            return exit_code != 0 and (limit == 0 or c.restart_count < limit)
+        return False
+
+    def _restart_after_backoff(self, c) -> None:
+        if c.state.status != "restarting" or self.containers.get(c.id) is not c:
+            return                          # stopped, killed or removed meanwhile
+        try:
+            self.container_start(c, restart=True)
+        except NetsimError as err:
+            c.state.status = "exited"
+            c.state.error = str(err)
 
     # -- stop / kill / restart ---------------------------------------------
     def container_stop(self, ref: str, timeout: int | None = None) -> Container:
@@ -271,8 +320,12 @@ class LifecycleMixin:
         timeout (-t, else --stop-timeout, else 10 s).  PID 1 has no handlers: only
         SIGKILL ends it."""
         c = self.container_find(ref)
+        if c.state.status == "restarting":
+            c.manually_stopped = True       # the restart manager is cancelled
+            c.state.status = "exited"
         if not c.running:
             return c
+        c.manually_stopped = True
         if timeout is None:
             timeout = c.stop_timeout if c.stop_timeout is not None else 10
         if parse_signal(c.stop_signal or "SIGTERM") == SIGKILL:
@@ -292,8 +345,14 @@ class LifecycleMixin:
             c = self.container_find(ref)
         except NotFound as err:
             raise NotFound(f"Cannot kill container: {ref}: {err}")
+        if c.state.status == "restarting":
+            c.manually_stopped = True       # the pending restart is cancelled
+            c.state.status = "exited"
+            return c
         if not c.running:
             raise Conflict(f"Cannot kill container: {ref}: Container {c.id} is not running")
+        if signal == SIGKILL or not c.stop_signal or parse_signal(c.stop_signal) == signal:
+            c.manually_stopped = True       # killWithSignal: ExitOnNext cancels restarts
         if signal == SIGKILL:
             self._kill(c, signal)
         return c
@@ -350,11 +409,16 @@ class LifecycleMixin:
     # -- remove / rename ---------------------------------------------------
     def container_remove(self, ref: str, force: bool = False) -> Container:
         c = self.container_find(ref)
-        if c.running:
+        if c.running or c.state.status == "restarting":
             if not force:
-                raise Conflict(f"You cannot remove a running container {c.id}. Stop the container "
-                               "before attempting removal or force remove")
-            self._kill(c, SIGKILL)
+                procedure = "Stop the container before attempting removal or force remove"
+                state = c.state.status
+                if c.state.paused:
+                    state, procedure = "paused", "Unpause and then " + procedure.lower()
+                raise Conflict(f"You cannot remove a {state} container {c.id}. {procedure}")
+            c.manually_stopped = True
+            if c.running:
+                self._kill(c, SIGKILL)
         self.containers.pop(c.id, None)
         self.storage.forget(c, remove_volumes=c.auto_remove)
         return c

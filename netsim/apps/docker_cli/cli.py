@@ -118,6 +118,18 @@ class DockerCli(StorageCommands):
         req = NetworkRequest(ip=ip, aliases=aliases)
         if _user_defined(mode):
             req.links = [link if ":" in link else f"{link}:{link}" for link in links]
+        # opts.ParseRestartPolicy: NAME[:MAX-RETRIES]; the daemon checks the name
+        restart_parts = (o.get("restart") or "no").split(":")
+        if len(restart_parts) > 2:
+            raise fail("invalid restart policy format")
+        restart_name, restart_max = restart_parts[0], 0
+        if len(restart_parts) == 2:
+            try:
+                restart_max = go_atoi(restart_parts[1])
+            except ValueError:
+                raise fail("maximum retry count must be an integer")
+        if cmd == "run" and o.get("rm") and restart_name not in ("", "no"):
+            raise fail("Conflicting options: --restart and --rm")
         try:
             c = self.d.container_create(
                 image, image_ref, command or None, name=o.get("name") or None,
@@ -131,7 +143,7 @@ class DockerCli(StorageCommands):
                 dns_search=list(o.get("dns_search") or []),
                 dns_options=list(o.get("dns_option") or []),
                 extra_hosts=list(o.get("add_host") or []), mac_address=mac,
-                auto_remove=bool(o.get("rm")), restart_policy=(o.get("restart") or "no"),
+                auto_remove=bool(o.get("rm")), restart_policy=restart_name, restart_max_retries=restart_max,
                 mounts=self._mount_specs(o, fail), attach=not o.get("detach"), workdir=o.get("workdir") or "",
                 user=o.get("user") or "", pid_mode=o.get("pid") or "",
                 stop_signal=o.get("stop_signal") if "stop_signal" in inv.changed else "",
@@ -378,6 +390,8 @@ class DockerCli(StorageCommands):
             status = "Up " + human_duration(now - st.started_at) + (" (Paused)" if st.paused else "")
         elif st.status == "exited":
             status = f"Exited ({st.exit_code}) {human_duration(now - st.finished_at)} ago"
+        elif st.status == "restarting":
+            status = f"Restarting ({st.exit_code}) {human_duration(now - st.finished_at)} ago"
         else:
             status = "Created"
         return PsRow(c, status, human_duration(now - c.created) + " ago", ports_column(_api_ports(c)), self.d)
@@ -387,7 +401,7 @@ class DockerCli(StorageCommands):
         last = 1 if o.get("latest") else o.get("last", -1)
         show_all = o.get("all") or last > 0          # -n/-l list every state
         rows = [self._ps_row(c) for c in sorted(self.d.containers.values(), key=lambda c: -c.created)
-                if show_all or c.running]
+                if show_all or c.running or c.state.status == "restarting"]
         by_key = self._ps_filters(o.get("filter") or [])
         rows = [r for r in rows if self._ps_filter(r.c, by_key)]
         if last > 0:
@@ -701,6 +715,14 @@ class DockerCli(StorageCommands):
             repo, tag = (img.name, "latest") if img.name != "<none>" else ("<none>", "<none>")
             rows.append([repo, tag, img.id[7:19], age, human_size(st.image_size(img))])
         out.stdout += tabwrite(rows)
+
+
+def go_atoi(text: str) -> int:
+    """strconv.Atoi: an optional sign and decimal digits (ValueError otherwise)."""
+    digits = text[1:] if text[:1] in "+-" else text
+    if not digits or not digits.isdigit() or not digits.isascii():
+        raise ValueError(text)
+    return int(text)
 
 
 def port_range_error(port: str) -> str:

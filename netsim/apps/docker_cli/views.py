@@ -139,9 +139,9 @@ def container_json(daemon, c, size: bool = False) -> Struct:
         "Args": argv[1:],
         "State": Struct({
             "Status": "paused" if st.paused else st.status,
-            "Running": st.status == "running",
+            "Running": st.status in ("running", "restarting"),    # a restarting container is Running
             "Paused": st.paused,
-            "Restarting": False,
+            "Restarting": st.status == "restarting",
             "OOMKilled": False,
             "Dead": False,
             "Pid": st.pid,
@@ -169,7 +169,7 @@ def container_json(daemon, c, size: bool = False) -> Struct:
             "LogConfig": Struct({"Type": "json-file", "Config": {}}),
             "NetworkMode": c.network_mode,
             "PortBindings": port_bindings,
-            "RestartPolicy": Struct({"Name": c.restart_policy, "MaximumRetryCount": 0}),
+            "RestartPolicy": Struct({"Name": c.restart_policy, "MaximumRetryCount": c.restart_max_retries}),
             "AutoRemove": c.auto_remove,
             "VolumeDriver": "",
             "VolumesFrom": None,
