@@ -372,7 +372,9 @@ class DockerCli(StorageCommands):
             process.kill()
         out.stdout += proc.output
         out.stderr += proc.errors
-        out.exit_code = process.value if isinstance(process.value, int) else 0
+        # a process ended by a signal: the shell's 128 + N
+        out.exit_code = (128 + proc.killed_by if proc.killed_by else
+                         process.value if isinstance(process.value, int) else 0)
 
     def cmd_top(self, inv, out: Output) -> None:
         ref, *ps_args = inv.args
