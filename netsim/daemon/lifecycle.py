@@ -224,7 +224,11 @@ class LifecycleMixin:
             self.host.hostname if c.mode == "host" else
             c.sandbox.container.hostname if c.mode == "container" else c.hostname),
             env=env, kernel=self.kernel, pid=pid)
-        proc.on_output = lambda stream, text, c=c: c.log.append((stream, text))
+        if c.tty:
+            # a pseudo-terminal: one stream, and the line discipline's ONLCR ("\n" -> "\r\n")
+            proc.on_output = lambda stream, text, c=c: c.log.append(("stdout", text.replace("\n", "\r\n")))
+        else:
+            proc.on_output = lambda stream, text, c=c: c.log.append((stream, text))
         return proc
 
     def _process_env(self, c) -> dict[str, str]:
@@ -345,6 +349,8 @@ class LifecycleMixin:
             c = self.container_find(ref)
         except NotFound as err:
             raise NotFound(f"Cannot kill container: {ref}: {err}")
+        if unsupported_signal(signal):
+            raise InvalidParameter(f"Cannot kill container: {ref}: {unsupported_signal(signal)}")
         if c.state.status == "restarting":
             c.manually_stopped = True       # the pending restart is cancelled
             c.state.status = "exited"
@@ -372,6 +378,8 @@ class LifecycleMixin:
         """``docker pause``: the freezer cgroup stops every process of the
         container (the kernel still answers for its namespace: ARP, ping)."""
         c = self.container_find(ref)
+        if c.state.status == "restarting":
+            raise Conflict(f"Container {c.id} is restarting, wait until the container is running")
         if not c.running:
             raise Conflict(f"Container {c.id} is not running")
         if c.state.paused:
@@ -445,6 +453,8 @@ class LifecycleMixin:
                        stdin: str = "", workdir: str = "", user: str = ""):
         """Start ``argv`` in a running container; returns (proc, process)."""
         c = self.container_find(ref)
+        if c.state.status == "restarting":
+            raise Conflict(f"Container {c.id} is restarting, wait until the container is running")
         if not c.running:
             raise Conflict(f"Container {c.id} is not running")
         if c.state.paused:
@@ -569,18 +579,38 @@ def resolve_user(fs, spec: str, exit_code: int = 126) -> tuple[int, int]:
     return uid, gid
 
 
+# moby pkg/signal SignalMap (Linux): names without SIG -> numbers
+SIGNAL_MAP = {
+    "ABRT": 6, "ALRM": 14, "BUS": 7, "CHLD": 17, "CLD": 17, "CONT": 18, "FPE": 8, "HUP": 1,
+    "ILL": 4, "INT": 2, "IO": 29, "IOT": 6, "KILL": 9, "PIPE": 13, "POLL": 29, "PROF": 27,
+    "PWR": 30, "QUIT": 3, "SEGV": 11, "STKFLT": 16, "STOP": 19, "SYS": 31, "TERM": 15,
+    "TRAP": 5, "TSTP": 20, "TTIN": 21, "TTOU": 22, "URG": 23, "USR1": 10, "USR2": 12,
+    "VTALRM": 26, "WINCH": 28, "XCPU": 24, "XFSZ": 25, "RTMIN": 34, "RTMAX": 64,
+    **{f"RTMIN+{i}": 34 + i for i in range(1, 16)},
+    **{f"RTMAX-{i}": 64 - i for i in range(1, 15)},
+}
+
+
 def parse_signal(text: str) -> int:
-    """moby ``signal.ParseSignal``: a number, or a name with or without SIG."""
-    import signal as _signal
-    if text.isdigit():
+    """moby ``signal.ParseSignal``: a number (strconv.Atoi: any integer but
+    0), or a name of SignalMap with or without SIG."""
+    digits = text[1:] if text[:1] in "+-" else text
+    if digits.isdigit() and digits.isascii():
         if int(text) == 0:
             raise InvalidParameter(f"Invalid signal: {text}")
         return int(text)
-    name = text.upper().removeprefix("SIG")
-    sig = getattr(_signal.Signals, "SIG" + name, None) if name.isalnum() else None
+    sig = SIGNAL_MAP.get(text.upper().removeprefix("SIG"))
     if sig is None:
         raise InvalidParameter(f"Invalid signal: {text}")
-    return int(sig)
+    return sig
+
+
+def unsupported_signal(signal: int) -> str:
+    """``ValidSignalForPlatform``'s error ("" for a signal of SignalMap);
+    the API passes the signal on as a uint64."""
+    if signal in SIGNAL_MAP.values():
+        return ""
+    return f"The linux daemon does not support signal {signal % (1 << 64)}"
 
 
 def _validate_net_mode(mode: str, opts: dict) -> None:
