@@ -497,14 +497,21 @@ class DockerCli(StorageCommands):
             raise CommandFailed(f"Error: {err}\n")
         mapped = c.ports_mapped if c.running else {}
         if rest:
+            # strings.SplitN(port, "/", 2): a protocol only when something follows the slash
             port, _, proto = rest[0].partition("/")
+            if not proto:
+                port = rest[0]
             spec = f"{port}/{proto or 'tcp'}"
             error = port_range_error(port)     # nat.NewPort: the CLI's own check
             if error:
                 raise CommandFailed(error + "\n")
-            if spec not in mapped:
+            # nat.NewPort: the key looked up is the parsed number(s), "080" is 80
+            numbers = [str(int(n)) for n in port.split("-")[:2]] if port else ["0"]
+            key = ("-".join(numbers) if len(numbers) == 2 and numbers[0] != numbers[1]
+                   else numbers[0]) + "/" + (proto or "tcp")
+            if key not in mapped:
                 raise CommandFailed(f"Error: No public port '{spec}' published for {ref}\n")
-            for ip, p in mapped[spec]:
+            for ip, p in mapped[key]:
                 out.stdout += f"{ip}:{p}\n"
             return
         for spec in sorted(mapped, key=lambda s: (int(s.split("/")[0]), s)):
@@ -736,7 +743,7 @@ def port_range_error(port: str) -> str:
             return None, f'strconv.ParseUint: parsing "{text}": value out of range'
         return int(text), ""
     if not port:
-        return "Empty string specified for ports."
+        return ""                       # ParsePortRangeToInt: no port is port 0
     if "-" not in port:
         return parse(port)[1]
     first, rest = port.split("-", 1)

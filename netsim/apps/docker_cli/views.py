@@ -226,7 +226,7 @@ def container_json(daemon, c, size: bool = False) -> Struct:
             "AttachStdin": c.attach and c.open_stdin,
             "AttachStdout": c.attach,
             "AttachStderr": c.attach,
-            **({"ExposedPorts": {p: {} for p in c.exposed}} if c.exposed else {}),
+            **({"ExposedPorts": {p: Struct({}, go_type="struct {}") for p in c.exposed}} if c.exposed else {}),   # nat.PortSet: struct{} values
             "Tty": c.tty,
             "OpenStdin": c.open_stdin,
             "StdinOnce": c.attach and c.open_stdin,
