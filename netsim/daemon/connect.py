@@ -193,8 +193,7 @@ class ConnectMixin:
                 port, _, proto = spec.partition("/")
                 if spec not in given:
                     bindings.append(PortBinding(int(port), proto or "tcp"))
-        # nat.SortPortMap: bindings with an explicit host port first (highest first)
-        bindings.sort(key=lambda b: -int(b.host_port.split("-")[0] or 0))
+        bindings = sort_port_map(bindings)
         c.ports_mapped = {}
         for b in bindings:
             host_ip = b.host_ip or "0.0.0.0"
@@ -207,6 +206,10 @@ class ConnectMixin:
                                    f"{c.name} ({ep.id}): {err}")
             ep.ports.append((b.proto, host_ip, hp, b.container_port))
             c.ports_mapped.setdefault(b.key, []).append((host_ip, hp))
+            if not b.host_ip:
+                # no host IP given: the bridge driver binds the port on IPv6 too
+                # (an explicit 0.0.0.0 is IPv4 only)
+                c.ports_mapped[b.key].append(("::", hp))
 
     # -- files ---------------------------------------------------------------
     def _write_net_files(self, c) -> None:
@@ -315,3 +318,30 @@ class ConnectMixin:
             self._leave(c, c.endpoints[net.name])
             self._write_net_files(c)
         del c.networks[key]
+
+
+def sort_port_map(bindings: list) -> list:
+    """go-connections ``nat.SortPortMap``, the order the bridge driver maps
+    bindings in: the port map's entries (each port's bindings in the order
+    given) sorted by Go's ``sort.Sort`` -- an insertion sort for the dozen
+    entries it is given in practice (pdqsort's cut-off) -- with its
+    comparator: a larger host port first, a larger container port first,
+    and between bindings of one tcp port always "less", so that the
+    insertion sort reverses them (127.0.0.2 then 127.0.0.1)."""
+    by_port: dict[str, list] = {}
+    for b in bindings:
+        by_port.setdefault(b.key, []).append(b)
+    entries = [b for group in by_port.values() for b in group]
+
+    def less(x, y) -> bool:
+        hx = int(x.host_port.split("-")[0] or 0)
+        hy = int(y.host_port.split("-")[0] or 0)
+        return (hx > hy or x.container_port > y.container_port
+                or (x.container_port == y.container_port and x.proto.lower() == "tcp"))
+
+    for i in range(1, len(entries)):
+        j = i
+        while j > 0 and less(entries[j], entries[j - 1]):
+            entries[j], entries[j - 1] = entries[j - 1], entries[j]
+            j -= 1
+    return entries

@@ -30,7 +30,7 @@ class NetworkRequest:
 
 @dataclass
 class State:
-    status: str = "created"         # created, running, exited, removing, dead
+    status: str = "created"         # created, running, restarting, exited, removing, dead
     pid: int = 0
     exit_code: int = 0
     error: str = ""
@@ -75,7 +75,10 @@ class Container:
     extra_hosts: list[str] = field(default_factory=list)
     mac_address: str = ""
     auto_remove: bool = False
-    restart_policy: str = "no"
+    restart_policy: str = "no"                          # HostConfig.RestartPolicy.Name
+    restart_max_retries: int = 0                        # .MaximumRetryCount (on-failure:N)
+    manually_stopped: bool = False                      # HasBeenManuallyStopped (stop, kill)
+    restart_delay: float = 0.0                          # the restart manager's current back-off
     user_hostname: bool = False
     state: State = field(default_factory=State)
     sandbox: object = None

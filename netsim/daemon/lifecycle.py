@@ -20,12 +20,38 @@ SIGKILL, SIGTERM = 9, 15
 EXEC_NOT_FOUND = ('exec: "{0}": executable file not found in $PATH')
 
 
+def exec_error(fs, name: str) -> tuple[str, int]:
+    """runc's error for a command it cannot start, and ``docker run``'s status.
+
+    A name with a slash is not looked up in $PATH: runc stats it ("no such
+    file or directory", 127) and a directory or a file that is no program is
+    "permission denied" (126).  A bare name is looked up in $PATH (127).
+    """
+    if "/" in name:
+        if not fs.exists(name):
+            return f'exec: "{name}": stat {name}: no such file or directory', 127
+        return f'exec: "{name}": permission denied', 126
+    return EXEC_NOT_FOUND.format(name), 127
+
+
 class StartError(SystemError_):
     """The runtime could not start the process; ``exit_code`` is the CLI's status."""
 
     def __init__(self, message: str, exit_code: int = 125):
         super().__init__(message)
         self.exit_code = exit_code
+
+
+def _validate_restart_policy(name: str, max_retries: int) -> None:
+    """daemon ``validateRestartPolicy``."""
+    if name in ("always", "unless-stopped", "no"):
+        if max_retries != 0:
+            raise InvalidParameter(f"maximum retry count cannot be used with restart policy '{name}'")
+    elif name == "on-failure":
+        if max_retries < 0:
+            raise InvalidParameter("maximum retry count cannot be negative")
+    elif name != "":
+        raise InvalidParameter(f"invalid restart policy '{name}'")
 
 
 class LifecycleMixin:
@@ -35,6 +61,7 @@ class LifecycleMixin:
         """dockerd ``containerCreate``: verify the settings, reserve the name,
         register legacy links; nothing touches the network before start."""
         mode = opts.get("network_mode", "default")
+        _validate_restart_policy(opts.get("restart_policy", "no"), opts.get("restart_max_retries", 0))
         _validate_net_mode(mode, opts)
         entrypoint = opts.get("entrypoint")
         if not cmd and not (image.cmd if entrypoint is None else ()) and \
@@ -138,10 +165,14 @@ class LifecycleMixin:
         return None
 
     # -- start -------------------------------------------------------------
-    def container_start(self, ref: str) -> Container:
+    def container_start(self, ref: str, restart: bool = False) -> Container:
+        """``docker start``, or (``restart``) the restart manager's start after
+        the back-off; a user's start resets the restart manager."""
         c = self.container_find(ref) if isinstance(ref, str) else ref
         if c.running:
             return c
+        if not restart:                     # ResetRestartManager(true)
+            c.manually_stopped, c.restart_delay, c.restart_count = False, 0.0, 0
         program = self.programs.lookup(c.image, c.argv[0]) if c.argv else None
         for name in list(c.networks):
             self.network_find(name)           # "network X not found" before anything is built
@@ -158,10 +189,10 @@ class LifecycleMixin:
             self.storage.attach(c)
             self._write_net_files(c)
             if program is None:
+                message, code = exec_error(c.fs, c.argv[0] if c.argv else "")
                 raise StartError(
                     "failed to create shim task: OCI runtime create failed: runc create failed: "
-                    "unable to start container process: " + EXEC_NOT_FOUND.format(c.argv[0] if c.argv else "")
-                    + ": unknown", exit_code=127)
+                    "unable to start container process: " + message + ": unknown", exit_code=code)
         except Exception as err:
             # a start that fails leaves nothing behind: no namespace, endpoint or port
             self._release_network(c)
@@ -193,7 +224,11 @@ class LifecycleMixin:
             self.host.hostname if c.mode == "host" else
             c.sandbox.container.hostname if c.mode == "container" else c.hostname),
             env=env, kernel=self.kernel, pid=pid)
-        proc.on_output = lambda stream, text, c=c: c.log.append((stream, text))
+        if c.tty:
+            # a pseudo-terminal: one stream, and the line discipline's ONLCR ("\n" -> "\r\n")
+            proc.on_output = lambda stream, text, c=c: c.log.append(("stdout", text.replace("\n", "\r\n")))
+        else:
+            proc.on_output = lambda stream, text, c=c: c.log.append((stream, text))
         return proc
 
     def _process_env(self, c) -> dict[str, str]:
@@ -250,6 +285,38 @@ class LifecycleMixin:
         if c.auto_remove:
             self.containers.pop(c.id, None)
             self.storage.forget(c, remove_volumes=True)
+        elif self._should_restart(c, code, self.sched.now - st.started_at):
+            c.restart_count += 1
+            st.status = "restarting"
+            self.sched.call_later(c.restart_delay, self._restart_after_backoff, c)
+
+    # restartmanager: the back-off doubles from 100 ms up to a minute, and
+    # starts again from 100 ms after a run of 10 s or more
+    RESTART_FIRST_DELAY, RESTART_MAX_DELAY = 0.1, 60.0
+
+    def _should_restart(self, c, exit_code: int, ran_for: float) -> bool:
+        """restartmanager ``ShouldRestart`` for the exit of the main process."""
+        if c.restart_policy in ("", "no") or c.manually_stopped:
+            return False
+        if ran_for >= 10:
+            c.restart_delay = 0.0
+        c.restart_delay = (self.RESTART_FIRST_DELAY if c.restart_delay == 0
+                           else min(c.restart_delay * 2, self.RESTART_MAX_DELAY))
+        if c.restart_policy in ("always", "unless-stopped"):
+            return True
+        if c.restart_policy == "on-failure":
+            limit = c.restart_max_retries
+            return exit_code != 0 and (limit == 0 or c.restart_count < limit)
+        return False
+
+    def _restart_after_backoff(self, c) -> None:
+        if c.state.status != "restarting" or self.containers.get(c.id) is not c:
+            return                          # stopped, killed or removed meanwhile
+        try:
+            self.container_start(c, restart=True)
+        except NetsimError as err:
+            c.state.status = "exited"
+            c.state.error = str(err)
 
     # -- stop / kill / restart ---------------------------------------------
     def container_stop(self, ref: str, timeout: int | None = None) -> Container:
@@ -257,8 +324,12 @@ class LifecycleMixin:
         timeout (-t, else --stop-timeout, else 10 s).  PID 1 has no handlers: only
         SIGKILL ends it."""
         c = self.container_find(ref)
+        if c.state.status == "restarting":
+            c.manually_stopped = True       # the restart manager is cancelled
+            c.state.status = "exited"
         if not c.running:
             return c
+        c.manually_stopped = True
         if timeout is None:
             timeout = c.stop_timeout if c.stop_timeout is not None else 10
         if parse_signal(c.stop_signal or "SIGTERM") == SIGKILL:
@@ -278,8 +349,16 @@ class LifecycleMixin:
             c = self.container_find(ref)
         except NotFound as err:
             raise NotFound(f"Cannot kill container: {ref}: {err}")
+        if unsupported_signal(signal):
+            raise InvalidParameter(f"Cannot kill container: {ref}: {unsupported_signal(signal)}")
+        if c.state.status == "restarting":
+            c.manually_stopped = True       # the pending restart is cancelled
+            c.state.status = "exited"
+            return c
         if not c.running:
             raise Conflict(f"Cannot kill container: {ref}: Container {c.id} is not running")
+        if signal == SIGKILL or not c.stop_signal or parse_signal(c.stop_signal) == signal:
+            c.manually_stopped = True       # killWithSignal: ExitOnNext cancels restarts
         if signal == SIGKILL:
             self._kill(c, signal)
         return c
@@ -299,6 +378,8 @@ class LifecycleMixin:
         """``docker pause``: the freezer cgroup stops every process of the
         container (the kernel still answers for its namespace: ARP, ping)."""
         c = self.container_find(ref)
+        if c.state.status == "restarting":
+            raise Conflict(f"Container {c.id} is restarting, wait until the container is running")
         if not c.running:
             raise Conflict(f"Container {c.id} is not running")
         if c.state.paused:
@@ -336,11 +417,16 @@ class LifecycleMixin:
     # -- remove / rename ---------------------------------------------------
     def container_remove(self, ref: str, force: bool = False) -> Container:
         c = self.container_find(ref)
-        if c.running:
+        if c.running or c.state.status == "restarting":
             if not force:
-                raise Conflict(f"You cannot remove a running container {c.id}. Stop the container "
-                               "before attempting removal or force remove")
-            self._kill(c, SIGKILL)
+                procedure = "Stop the container before attempting removal or force remove"
+                state = c.state.status
+                if c.state.paused:
+                    state, procedure = "paused", "Unpause and then " + procedure.lower()
+                raise Conflict(f"You cannot remove a {state} container {c.id}. {procedure}")
+            c.manually_stopped = True
+            if c.running:
+                self._kill(c, SIGKILL)
         self.containers.pop(c.id, None)
         self.storage.forget(c, remove_volumes=c.auto_remove)
         return c
@@ -367,6 +453,8 @@ class LifecycleMixin:
                        stdin: str = "", workdir: str = "", user: str = ""):
         """Start ``argv`` in a running container; returns (proc, process)."""
         c = self.container_find(ref)
+        if c.state.status == "restarting":
+            raise Conflict(f"Container {c.id} is restarting, wait until the container is running")
         if not c.running:
             raise Conflict(f"Container {c.id} is not running")
         if c.state.paused:
@@ -378,8 +466,9 @@ class LifecycleMixin:
                 raise Conflict(f"container {child.id} not attached to default bridge network")
         program = self.programs.lookup(c.image, argv[0]) if argv else None
         if program is None:
+            message, _ = exec_error(c.fs, argv[0] if argv else "")
             raise StartError("OCI runtime exec failed: exec failed: unable to start container process: "
-                             + EXEC_NOT_FOUND.format(argv[0] if argv else "") + ": unknown", exit_code=126)
+                             + message + ": unknown", exit_code=126)
         uid, gid = resolve_user(c.fs, user or c.user)
         cwd = workdir or c.workdir or "/"
         if not c.fs.is_dir(cwd):
@@ -490,18 +579,38 @@ def resolve_user(fs, spec: str, exit_code: int = 126) -> tuple[int, int]:
     return uid, gid
 
 
+# moby pkg/signal SignalMap (Linux): names without SIG -> numbers
+SIGNAL_MAP = {
+    "ABRT": 6, "ALRM": 14, "BUS": 7, "CHLD": 17, "CLD": 17, "CONT": 18, "FPE": 8, "HUP": 1,
+    "ILL": 4, "INT": 2, "IO": 29, "IOT": 6, "KILL": 9, "PIPE": 13, "POLL": 29, "PROF": 27,
+    "PWR": 30, "QUIT": 3, "SEGV": 11, "STKFLT": 16, "STOP": 19, "SYS": 31, "TERM": 15,
+    "TRAP": 5, "TSTP": 20, "TTIN": 21, "TTOU": 22, "URG": 23, "USR1": 10, "USR2": 12,
+    "VTALRM": 26, "WINCH": 28, "XCPU": 24, "XFSZ": 25, "RTMIN": 34, "RTMAX": 64,
+    **{f"RTMIN+{i}": 34 + i for i in range(1, 16)},
+    **{f"RTMAX-{i}": 64 - i for i in range(1, 15)},
+}
+
+
 def parse_signal(text: str) -> int:
-    """moby ``signal.ParseSignal``: a number, or a name with or without SIG."""
-    import signal as _signal
-    if text.isdigit():
+    """moby ``signal.ParseSignal``: a number (strconv.Atoi: any integer but
+    0), or a name of SignalMap with or without SIG."""
+    digits = text[1:] if text[:1] in "+-" else text
+    if digits.isdigit() and digits.isascii():
         if int(text) == 0:
             raise InvalidParameter(f"Invalid signal: {text}")
         return int(text)
-    name = text.upper().removeprefix("SIG")
-    sig = getattr(_signal.Signals, "SIG" + name, None) if name.isalnum() else None
+    sig = SIGNAL_MAP.get(text.upper().removeprefix("SIG"))
     if sig is None:
         raise InvalidParameter(f"Invalid signal: {text}")
-    return int(sig)
+    return sig
+
+
+def unsupported_signal(signal: int) -> str:
+    """``ValidSignalForPlatform``'s error ("" for a signal of SignalMap);
+    the API passes the signal on as a uint64."""
+    if signal in SIGNAL_MAP.values():
+        return ""
+    return f"The linux daemon does not support signal {signal % (1 << 64)}"
 
 
 def _validate_net_mode(mode: str, opts: dict) -> None:

@@ -61,18 +61,27 @@ class PortMapper:
         return ip in ips or "0.0.0.0" in ips or (ip == "0.0.0.0" and bool(ips))
 
     def allocate(self, proto: str, ip: str, port, owner) -> int:
-        """``port``: None (ephemeral), a port, or a (first, last) range tried in order."""
+        """``port``: None (ephemeral), a port, or a (first, last) range tried in order.
+
+        An explicit port or range is looked up in the map of its own host IP
+        only (``RequestPortInRange``); when docker-proxy then cannot bind it
+        because another IP's mapping overlaps, the error is final
+        (``allocatePort`` does not retry an explicitly chosen port)."""
         if isinstance(port, tuple) and port[0] == port[1]:
             port = port[0]
         if isinstance(port, tuple):
             for candidate in range(port[0], port[1] + 1):
-                if not self._taken(proto, ip, candidate):
-                    self.allocated[(proto, ip, candidate)] = owner
-                    return candidate
-            raise Forbidden(f"Bind for {ip}:{port[0]}-{port[1]} failed: port is already allocated")
+                if (proto, ip, candidate) not in self.allocated:
+                    break
+            else:
+                raise Forbidden(f"Bind for {ip}:{port[0]}-{port[1]} failed: port is already allocated")
+            port = candidate
         if port:
-            if self._taken(proto, ip, port):
+            if (proto, ip, port) in self.allocated:
                 raise Forbidden(f"Bind for {ip}:{port} failed: port is already allocated")
+            if self.daemon.host.userland_proxy and self._taken(proto, ip, port):
+                raise Forbidden(f"Error starting userland proxy: listen {proto}4 {ip}:{port}: "
+                                "bind: address already in use")
             self.allocated[(proto, ip, port)] = owner
             return port
         for _ in range(MAX_ALLOCATE_ATTEMPTS):

@@ -250,16 +250,22 @@ def ls_main(proc):
         opts, args = getopt(proc, "1alAhdF", proc.argv[1:])
     except UsageError:
         return usage(proc, "ls", "[-1AaCxdLHRFplinshrSXvctu] [-w WIDTH] [FILE]...")
+    from .procfs import proc_listdir
     fs = proc.fs
     rc = 0
     outs = []
     targets = args or ["."]
+    # the directories of /proc and /sys the kernel model computes
+    kernel_dirs = {t: proc_listdir(proc, t) for t in targets}
     # busybox sorts the operands: files first, then directories
-    is_dir = {t: fs.is_dir(fs.norm(t, proc.cwd or "/")) and not opts.get("d") for t in targets}
+    is_dir = {t: (kernel_dirs[t] is not None or fs.is_dir(fs.norm(t, proc.cwd or "/")))
+              and not opts.get("d") for t in targets}
     targets = sorted(targets, key=lambda t: (is_dir[t], t))
     for t in targets:
         path = fs.norm(t, proc.cwd or "/")
-        if fs.is_dir(path) and not opts.get("d"):
+        if kernel_dirs[t] is not None and not opts.get("d"):
+            outs.append((t, kernel_dirs[t]))
+        elif fs.is_dir(path) and not opts.get("d"):
             names = fs.listdir(path)
             if not (opts.get("a") or opts.get("A")):
                 names = [n for n in names if not n.startswith(".")]

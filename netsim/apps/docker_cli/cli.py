@@ -118,6 +118,18 @@ class DockerCli(StorageCommands):
         req = NetworkRequest(ip=ip, aliases=aliases)
         if _user_defined(mode):
             req.links = [link if ":" in link else f"{link}:{link}" for link in links]
+        # opts.ParseRestartPolicy: NAME[:MAX-RETRIES]; the daemon checks the name
+        restart_parts = (o.get("restart") or "no").split(":")
+        if len(restart_parts) > 2:
+            raise fail("invalid restart policy format")
+        restart_name, restart_max = restart_parts[0], 0
+        if len(restart_parts) == 2:
+            try:
+                restart_max = go_atoi(restart_parts[1])
+            except ValueError:
+                raise fail("maximum retry count must be an integer")
+        if cmd == "run" and o.get("rm") and restart_name not in ("", "no"):
+            raise fail("Conflicting options: --restart and --rm")
         try:
             c = self.d.container_create(
                 image, image_ref, command or None, name=o.get("name") or None,
@@ -131,7 +143,7 @@ class DockerCli(StorageCommands):
                 dns_search=list(o.get("dns_search") or []),
                 dns_options=list(o.get("dns_option") or []),
                 extra_hosts=list(o.get("add_host") or []), mac_address=mac,
-                auto_remove=bool(o.get("rm")), restart_policy=(o.get("restart") or "no"),
+                auto_remove=bool(o.get("rm")), restart_policy=restart_name, restart_max_retries=restart_max,
                 mounts=self._mount_specs(o, fail), attach=not o.get("detach"), workdir=o.get("workdir") or "",
                 user=o.get("user") or "", pid_mode=o.get("pid") or "",
                 stop_signal=o.get("stop_signal") if "stop_signal" in inv.changed else "",
@@ -218,7 +230,11 @@ class DockerCli(StorageCommands):
             self.d.container_start(c.id)
         except StartError as err:
             msg = report_error(f"Error response from daemon: {err}")
-            if not detach:
+            # The CLI cancels its wait for the container and logs that, unless
+            # (--rm) the wait for the removal already ended: the daemon removes
+            # a container whose runtime failed to start it (126/127) before it
+            # answers, which takes the runtime long enough for the wait to see it.
+            if not detach and not (c.auto_remove and err.exit_code != 125):
                 msg += ('time="{}" level=error msg="error waiting for container: context canceled"\n'
                         .format(self._log_time()))
             if c.auto_remove:
@@ -356,7 +372,9 @@ class DockerCli(StorageCommands):
             process.kill()
         out.stdout += proc.output
         out.stderr += proc.errors
-        out.exit_code = process.value if isinstance(process.value, int) else 0
+        # a process ended by a signal: the shell's 128 + N
+        out.exit_code = (128 + proc.killed_by if proc.killed_by else
+                         process.value if isinstance(process.value, int) else 0)
 
     def cmd_top(self, inv, out: Output) -> None:
         ref, *ps_args = inv.args
@@ -374,6 +392,8 @@ class DockerCli(StorageCommands):
             status = "Up " + human_duration(now - st.started_at) + (" (Paused)" if st.paused else "")
         elif st.status == "exited":
             status = f"Exited ({st.exit_code}) {human_duration(now - st.finished_at)} ago"
+        elif st.status == "restarting":
+            status = f"Restarting ({st.exit_code}) {human_duration(now - st.finished_at)} ago"
         else:
             status = "Created"
         return PsRow(c, status, human_duration(now - c.created) + " ago", ports_column(_api_ports(c)), self.d)
@@ -383,7 +403,7 @@ class DockerCli(StorageCommands):
         last = 1 if o.get("latest") else o.get("last", -1)
         show_all = o.get("all") or last > 0          # -n/-l list every state
         rows = [self._ps_row(c) for c in sorted(self.d.containers.values(), key=lambda c: -c.created)
-                if show_all or c.running]
+                if show_all or c.running or c.state.status == "restarting"]
         by_key = self._ps_filters(o.get("filter") or [])
         rows = [r for r in rows if self._ps_filter(r.c, by_key)]
         if last > 0:
@@ -477,15 +497,26 @@ class DockerCli(StorageCommands):
             raise CommandFailed(f"Error: {err}\n")
         mapped = c.ports_mapped if c.running else {}
         if rest:
-            spec = rest[0] if "/" in rest[0] else rest[0] + "/tcp"
-            if spec not in mapped:
+            # strings.SplitN(port, "/", 2): a protocol only when something follows the slash
+            port, _, proto = rest[0].partition("/")
+            if not proto:
+                port = rest[0]
+            spec = f"{port}/{proto or 'tcp'}"
+            error = port_range_error(port)     # nat.NewPort: the CLI's own check
+            if error:
+                raise CommandFailed(error + "\n")
+            # nat.NewPort: the key looked up is the parsed number(s), "080" is 80
+            numbers = [str(int(n)) for n in port.split("-")[:2]] if port else ["0"]
+            key = ("-".join(numbers) if len(numbers) == 2 and numbers[0] != numbers[1]
+                   else numbers[0]) + "/" + (proto or "tcp")
+            if key not in mapped:
                 raise CommandFailed(f"Error: No public port '{spec}' published for {ref}\n")
-            for ip, p in mapped[spec]:
-                out.stdout += f"{ip}:{p}\n" + (f":::{p}\n" if ip == "0.0.0.0" else "")
+            for ip, p in mapped[key]:
+                out.stdout += f"{ip}:{p}\n"
             return
         for spec in sorted(mapped, key=lambda s: (int(s.split("/")[0]), s)):
             for ip, p in mapped[spec]:
-                out.stdout += f"{spec} -> {ip}:{p}\n" + (f"{spec} -> :::{p}\n" if ip == "0.0.0.0" else "")
+                out.stdout += f"{spec} -> {ip}:{p}\n"
 
     def cmd_logs(self, inv, out: Output) -> None:
         try:
@@ -695,10 +726,42 @@ class DockerCli(StorageCommands):
         out.stdout += tabwrite(rows)
 
 
+def go_atoi(text: str) -> int:
+    """strconv.Atoi: an optional sign and decimal digits (ValueError otherwise)."""
+    digits = text[1:] if text[:1] in "+-" else text
+    if not digits or not digits.isdigit() or not digits.isascii():
+        raise ValueError(text)
+    return int(text)
+
+
+def port_range_error(port: str) -> str:
+    """go-connections ``nat.ParsePortRange``'s error for ``port`` ("" when valid)."""
+    def parse(text: str) -> tuple[int | None, str]:
+        if not text.isdigit() or not text.isascii():
+            return None, f'strconv.ParseUint: parsing "{text}": invalid syntax'
+        if int(text) > 65535:
+            return None, f'strconv.ParseUint: parsing "{text}": value out of range'
+        return int(text), ""
+    if not port:
+        return ""                       # ParsePortRangeToInt: no port is port 0
+    if "-" not in port:
+        return parse(port)[1]
+    first, rest = port.split("-", 1)
+    start, error = parse(first)
+    if error:
+        return error
+    end, error = parse(rest.split("-")[0])
+    if error:
+        return error
+    if end < start:
+        return f"Invalid range specified for the Port: {port}"
+    return ""
+
+
 def _api_ports(c) -> list[tuple[int, str, str, int]]:
     """The API's ``Container.Ports`` (private, type, ip, public) for ``docker ps``:
     NetworkSettings.Ports of a running container (bridge and user networks
-    only), each IPv4 binding also on ``::``."""
+    only); a binding without a host IP is on ``0.0.0.0`` and ``::``."""
     if not c.running or c.mode not in ("bridge", "user"):
         return []
     out = []
@@ -709,8 +772,6 @@ def _api_ports(c) -> list[tuple[int, str, str, int]]:
             out.append((int(port), proto, "", 0))
         for ip, hp in binds:
             out.append((int(port), proto, ip, int(hp)))
-            if ip == "0.0.0.0":
-                out.append((int(port), proto, "::", int(hp)))
     return out
 
 

@@ -93,8 +93,6 @@ def network_settings(daemon, c) -> Struct:
                 ports[spec] = []
                 for ip, p in binds:
                     ports[spec].append(Struct({"HostIp": ip, "HostPort": str(p)}))
-                    if ip == "0.0.0.0":
-                        ports[spec].append(Struct({"HostIp": "::", "HostPort": str(p)}))
     networks = {}
     for name, req in c.networks.items():
         ep = c.endpoints.get(name) if c.running else None
@@ -141,9 +139,9 @@ def container_json(daemon, c, size: bool = False) -> Struct:
         "Args": argv[1:],
         "State": Struct({
             "Status": "paused" if st.paused else st.status,
-            "Running": st.status == "running",
+            "Running": st.status in ("running", "restarting"),    # a restarting container is Running
             "Paused": st.paused,
-            "Restarting": False,
+            "Restarting": st.status == "restarting",
             "OOMKilled": False,
             "Dead": False,
             "Pid": st.pid,
@@ -171,7 +169,7 @@ def container_json(daemon, c, size: bool = False) -> Struct:
             "LogConfig": Struct({"Type": "json-file", "Config": {}}),
             "NetworkMode": c.network_mode,
             "PortBindings": port_bindings,
-            "RestartPolicy": Struct({"Name": c.restart_policy, "MaximumRetryCount": 0}),
+            "RestartPolicy": Struct({"Name": c.restart_policy, "MaximumRetryCount": c.restart_max_retries}),
             "AutoRemove": c.auto_remove,
             "VolumeDriver": "",
             "VolumesFrom": None,
@@ -228,7 +226,7 @@ def container_json(daemon, c, size: bool = False) -> Struct:
             "AttachStdin": c.attach and c.open_stdin,
             "AttachStdout": c.attach,
             "AttachStderr": c.attach,
-            **({"ExposedPorts": {p: {} for p in c.exposed}} if c.exposed else {}),
+            **({"ExposedPorts": {p: Struct({}, go_type="struct {}") for p in c.exposed}} if c.exposed else {}),   # nat.PortSet: struct{} values
             "Tty": c.tty,
             "OpenStdin": c.open_stdin,
             "StdinOnce": c.attach and c.open_stdin,
