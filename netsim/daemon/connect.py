@@ -339,6 +339,12 @@ def sort_port_map(bindings: list) -> list:
         return (hx > hy or x.container_port > y.container_port
                 or (x.container_port == y.container_port and x.proto.lower() == "tcp"))
 
+    if len(entries) > 12:
+        # pdqsort proper: its order among equal keys is not modelled; larger
+        # host ports, then larger container ports, first (and in linear-
+        # logarithmic time: `-p 1-65535:1-65535` is 65,535 entries)
+        return sorted(entries, key=lambda b: (-int(b.host_port.split("-")[0] or 0),
+                                              -b.container_port))
     for i in range(1, len(entries)):
         j = i
         while j > 0 and less(entries[j], entries[j - 1]):
