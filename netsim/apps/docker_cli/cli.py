@@ -357,21 +357,29 @@ class DockerCli(StorageCommands):
         try:
             proc, process = self.d.container_exec(ref, argv, env=inv.options.get("env"),
                                                   workdir=inv.options.get("workdir") or "",
-                                                  user=inv.options.get("user") or "")
+                                                  user=inv.options.get("user") or "",
+                                                  tty=bool(inv.options.get("tty")))
         except NotFound as err:
             raise CommandFailed(f"Error: {err}\n")
         except StartError as err:
             raise CommandFailed("", err.exit_code, stdout=f"{err}\r\n")
         except NetsimError as err:
             raise CommandFailed(self._daemon_error(err))
+        terminal = []
+        if inv.options.get("tty"):
+            # a pseudo-terminal: one stream, and the line discipline's ONLCR ("\n" -> "\r\n")
+            proc.on_output = lambda stream, text: terminal.append(text.replace("\n", "\r\n"))
         if inv.options.get("detach"):
             self.d.sched.run(until=self.d.sched.now + 0.05)
             return
         self.d.sched.run(until=process, limit=self.d.sched.now + EXEC_LIMIT)
         if not process.triggered:
             process.kill()
-        out.stdout += proc.output
-        out.stderr += proc.errors
+        if inv.options.get("tty"):
+            out.stdout += "".join(terminal)
+        else:
+            out.stdout += proc.output
+            out.stderr += proc.errors
         # a process ended by a signal: the shell's 128 + N
         out.exit_code = (128 + proc.killed_by if proc.killed_by else
                          process.value if isinstance(process.value, int) else 0)
