@@ -531,12 +531,26 @@ class DockerCli(StorageCommands):
             c = self.d.container_find(inv.args[0])
         except NetsimError as err:
             raise CommandFailed(f"Error: {err}\n")
-        # the json-file driver keeps one record per line; --tail counts records
-        lines = [(stream, line) for stream, text in c.log
-                 for line in text.splitlines(keepends=True)]
+        # the json-file driver keeps one record per line of each stream: a
+        # line written in pieces is one record once its newline (or the
+        # container's exit) comes; --tail counts records
+        lines, pending = [], {}
+        for stream, text in c.log:
+            *complete, rest = (pending.pop(stream, "") + text).split("\n")
+            lines += [(stream, piece + "\n") for piece in complete]
+            if rest:
+                pending[stream] = rest
+        if not c.running:
+            lines += [(stream, piece) for stream, piece in pending.items()]
         tail = str(inv.options.get("tail", "all"))
-        if tail.isdigit():
-            lines = lines[len(lines) - int(tail):] if int(tail) else []
+        try:
+            count = go_atoi(tail)           # strconv.Atoi; "all" or a negative number: every record
+        except ValueError:
+            count = -1
+        if count >= 0:
+            lines = lines[len(lines) - count:] if count else []
+        if inv.options.get("details"):
+            lines = [(stream, " " + line) for stream, line in lines]   # no log attributes: just the space
         for stream, line in lines:
             if stream == "stdout":
                 out.stdout += line
