@@ -231,11 +231,12 @@ class LifecycleMixin:
             proc.on_output = lambda stream, text, c=c: c.log.append((stream, text))
         return proc
 
-    def _process_env(self, c) -> dict[str, str]:
-        """dockerd's ``CreateDaemonEnvironment``: PATH, HOSTNAME, TERM, links, Config.Env."""
+    def _process_env(self, c, tty: bool | None = None) -> dict[str, str]:
+        """dockerd's ``CreateDaemonEnvironment``: PATH, HOSTNAME, TERM (with a
+        terminal: the container's, or an exec's own), links, Config.Env."""
         env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                "HOSTNAME": c.hostname}
-        if c.tty:
+        if c.tty if tty is None else tty:
             env["TERM"] = "xterm"
         for item in self._link_env(c) + list(c.image.env) + list(c.env):
             key, _, value = item.partition("=")
@@ -450,7 +451,7 @@ class LifecycleMixin:
 
     # -- exec --------------------------------------------------------------
     def container_exec(self, ref: str, argv: list[str], env: list[str] | None = None,
-                       stdin: str = "", workdir: str = "", user: str = ""):
+                       stdin: str = "", workdir: str = "", user: str = "", tty: bool = False):
         """Start ``argv`` in a running container; returns (proc, process)."""
         c = self.container_find(ref)
         if c.state.status == "restarting":
@@ -482,6 +483,7 @@ class LifecycleMixin:
         proc.on_output = None
         proc.stdin = stdin
         proc.cwd = cwd
+        proc.env = self._process_env(c, tty=tty)    # the exec's own -t decides TERM
         for item in env or []:
             k, _, v = item.partition("=")
             proc.env[k] = v

@@ -357,21 +357,29 @@ class DockerCli(StorageCommands):
         try:
             proc, process = self.d.container_exec(ref, argv, env=inv.options.get("env"),
                                                   workdir=inv.options.get("workdir") or "",
-                                                  user=inv.options.get("user") or "")
+                                                  user=inv.options.get("user") or "",
+                                                  tty=bool(inv.options.get("tty")))
         except NotFound as err:
             raise CommandFailed(f"Error: {err}\n")
         except StartError as err:
             raise CommandFailed("", err.exit_code, stdout=f"{err}\r\n")
         except NetsimError as err:
             raise CommandFailed(self._daemon_error(err))
+        terminal = []
+        if inv.options.get("tty"):
+            # a pseudo-terminal: one stream, and the line discipline's ONLCR ("\n" -> "\r\n")
+            proc.on_output = lambda stream, text: terminal.append(text.replace("\n", "\r\n"))
         if inv.options.get("detach"):
             self.d.sched.run(until=self.d.sched.now + 0.05)
             return
         self.d.sched.run(until=process, limit=self.d.sched.now + EXEC_LIMIT)
         if not process.triggered:
             process.kill()
-        out.stdout += proc.output
-        out.stderr += proc.errors
+        if inv.options.get("tty"):
+            out.stdout += "".join(terminal)
+        else:
+            out.stdout += proc.output
+            out.stderr += proc.errors
         # a process ended by a signal: the shell's 128 + N
         out.exit_code = (128 + proc.killed_by if proc.killed_by else
                          process.value if isinstance(process.value, int) else 0)
@@ -523,12 +531,26 @@ class DockerCli(StorageCommands):
             c = self.d.container_find(inv.args[0])
         except NetsimError as err:
             raise CommandFailed(f"Error: {err}\n")
-        # the json-file driver keeps one record per line; --tail counts records
-        lines = [(stream, line) for stream, text in c.log
-                 for line in text.splitlines(keepends=True)]
+        # the json-file driver keeps one record per line of each stream: a
+        # line written in pieces is one record once its newline (or the
+        # container's exit) comes; --tail counts records
+        lines, pending = [], {}
+        for stream, text in c.log:
+            *complete, rest = (pending.pop(stream, "") + text).split("\n")
+            lines += [(stream, piece + "\n") for piece in complete]
+            if rest:
+                pending[stream] = rest
+        if not c.running:
+            lines += [(stream, piece) for stream, piece in pending.items()]
         tail = str(inv.options.get("tail", "all"))
-        if tail.isdigit():
-            lines = lines[len(lines) - int(tail):] if int(tail) else []
+        try:
+            count = go_atoi(tail)           # strconv.Atoi; "all" or a negative number: every record
+        except ValueError:
+            count = -1
+        if count >= 0:
+            lines = lines[len(lines) - count:] if count else []
+        if inv.options.get("details"):
+            lines = [(stream, " " + line) for stream, line in lines]   # no log attributes: just the space
         for stream, line in lines:
             if stream == "stdout":
                 out.stdout += line
