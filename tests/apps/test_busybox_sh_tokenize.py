@@ -1,12 +1,12 @@
 """The shell's tokenizer: a word is its text, or a Word of parts (kind, text)
 when it has expansions; an operator is ("op", OP).
 
-Its three readers must agree: a script of plain words and && || ;; & | ; (one
-pass of a regular expression), plain words and operators between others (one
-match each), and the character-by-character reader.  These are the cases where
-they meet: ``2>`` only starts an operator at the start of a word, ``1>&2`` ends
-a literal run, ``#`` only comments at the start of a word, only space and tab
-are blanks."""
+Its three readers must agree: a plain script (words and && || ;; & | ;
+between blanks, split at its blanks), plain words and operators between
+others (one match each), and the character-by-character reader.  These are
+the cases where they meet: ``2>`` only starts an operator at the start of a
+word, ``1>&2`` ends a literal run, ``#`` only comments at the start of a
+word, only space and tab are blanks, operators may touch words."""
 import pytest
 
 from netsim import Engine
@@ -42,6 +42,10 @@ CASES = {
     ' ;a; ': [('op', ';'), 'a', ('op', ';')],
     'a&b&': ['a', ('op', '&'), 'b', ('op', '&')],
     '--x=1 a.b/c': ['--x=1', 'a.b/c'],
+    'a && b\t|| c ; d &': ['a', ('op', '&&'), 'b', ('op', '||'), 'c', ('op', ';'), 'd', ('op', '&')],
+    'x &&& y': ['x', ('op', '&&'), ('op', '&'), 'y'],
+    'a &| b': ['a', ('op', '&'), ('op', '|'), 'b'],
+    'x;y ; z': ['x', ('op', ';'), 'y', ('op', ';'), 'z'],
 }
 
 

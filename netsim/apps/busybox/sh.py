@@ -52,11 +52,12 @@ _BLANKS = re.compile("[ \t]+")
 # for the character-by-character reader: quoted, with expansions, a comment).
 _SIMPLE = re.compile(r"""[ \t]*+(?:(%s)|(?!\#)(%s)(?!['"\\$])|)""" % (
     "|".join(map(re.escape, OPS)), _LITERAL.pattern))
-# A script of plain words and the operators && || ;; & | ; only (no quote,
-# backslash, expansion, redirection, comment or newline): its words are the
-# runs between blanks and operators, each one literal run.
+# A plain script: words and the operators && || ;; & | ; between blanks,
+# nothing else (no quote, backslash, expansion, redirection, comment or
+# newline, no operator touching a word or another operator).  Its tokens are
+# its pieces between blanks: those that are operators hold all its & | ;.
 _SPECIAL = re.compile(r"""['"\\$#<>\n]""")
-_PLAIN_TOKEN = re.compile(r"&&|\|\||;;|[&|;]|[^ \t&|;]+")
+_LIST_OPS = frozenset(("&&", "||", ";;", "&", "|", ";"))
 _DQ_TEXT = re.compile(r'[^"\\$]+')                   # plain text inside "…"
 _PARAM = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[?$#0-9!@*]")   # $NAME, $?, $1, $@…
 _STATIC_KINDS = frozenset(("lit", "sq", "dq"))
@@ -93,11 +94,18 @@ def _word(parts: list[tuple[str, str]]) -> str | Word:
 
 def tokenize(src: str) -> list:
     """Words (a str, or a :class:`Word` with expansions) and ``("op", OP)``
-    tokens.  Blanks end a word; ``#`` at the start
-    of a word comments to the end of the line; an operator ends a word, except
-    ``2>``/``2>&1`` inside one (``a2>f`` is the word ``a2`` and ``>``)."""
+    tokens.  Blanks end a word; ``#`` at the start of a word comments to the
+    end of the line; an operator ends a word, except ``2>``/``2>&1`` inside
+    one (``a2>f`` is the word ``a2`` and ``>``).
+
+    A plain script is split at its blanks; otherwise plain words and
+    operators are read one match each, and a word with quotes, backslashes or
+    ``$`` character by character."""
     if _SPECIAL.search(src) is None:
-        return [("op", t) if t[0] in "&|;" else t for t in _PLAIN_TOKEN.findall(src)]
+        toks = [("op", t) if t in _LIST_OPS else t for t in src.replace("\t", " ").split(" ") if t]
+        in_ops = "".join([t[1] for t in toks if t.__class__ is tuple])
+        if len(in_ops) == src.count("&") + src.count("|") + src.count(";"):
+            return toks              # a plain script
     toks: list = []
     i, n = 0, len(src)
     parts: list | None = None        # the parts of the word being read
