@@ -196,17 +196,23 @@ def tokenize(src: str) -> list:
     return toks
 
 
-def _dollar(src, i, parts, quoted):
+def close_parens(src: str, j: int, depth: int) -> int:
+    """The index just after the ``)`` that closes ``depth`` open parentheses,
+    reading from ``src[j]``; -1 when the text ends first."""
     n = len(src)
+    while j < n and depth:
+        if src[j] == "(":
+            depth += 1
+        elif src[j] == ")":
+            depth -= 1
+        j += 1
+    return -1 if depth else j
+
+
+def _dollar(src, i, parts, quoted):
     if src.startswith("$(", i):
-        depth, j = 1, i + 2
-        while j < n and depth:
-            if src[j] == "(":
-                depth += 1
-            elif src[j] == ")":
-                depth -= 1
-            j += 1
-        if depth:
+        j = close_parens(src, i + 2, 1)
+        if j < 0:
             raise ShSyntaxError("unterminated $(")
         parts.append(("cmdq" if quoted else "cmd", src[i + 2:j - 1]))
         return j

@@ -147,14 +147,8 @@ def _expansion(src, i, parts, quoted):
     """``$((…))``, ```…``` or one of .sh's ``$`` expansions at ``src[i]``."""
     n = len(src)
     if src.startswith("$((", i):
-        depth, j = 2, i + 3
-        while j < n and depth:
-            if src[j] == "(":
-                depth += 1
-            elif src[j] == ")":
-                depth -= 1
-            j += 1
-        if depth:
+        j = _sh.close_parens(src, i + 3, 2)
+        if j < 0:
             raise ShSyntaxError('unexpected end of file (expecting ")")')
         parts.append(("arithq" if quoted else "arith", src[i + 3:j - 2]))
         return j
