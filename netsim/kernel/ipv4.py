@@ -18,6 +18,10 @@ from .packet import (ARP, BROADCAST, ETH_ARP, ETH_IP, ICMP, IPv4, PROTO_ICMP,
                      PROTO_TCP, PROTO_UDP, Ether)
 
 LOOPBACK_NET = ipaddress.IPv4Network("127.0.0.0/8")
+HZ = 250                        # the reference kernel's CONFIG_HZ (jiffies per second)
+ICMP_RATELIMIT = HZ             # net.ipv4.icmp_ratelimit = 1000 ms, in jiffies
+ICMP_RATEMASK = 0x1818          # net.ipv4.icmp_ratemask: types 3, 4, 11 and 12
+XRLIM_BURST_FACTOR = 6          # inet_peer_xrlim_allow's burst
 
 
 class IPStack:
@@ -97,12 +101,12 @@ class IPStack:
                                   "ICMP net unreachable")
             self.send_icmp_error(pkt, ICMP.DEST_UNREACH, 0)
             return
-        if not self._filter("FORWARD", pkt, dev.name, route.dev.name):
-            return
-        if pkt.ttl <= 1:
+        if pkt.ttl <= 1:       # ip_forward tests the TTL before the FORWARD hook
             if self.kernel.hops is not None:
                 self.kernel.trace(dev, pkt, f"{self.netns.name}: TTL expired, ICMP time exceeded")
             self.send_icmp_error(pkt, ICMP.TIME_EXCEEDED, 0)
+            return
+        if not self._filter("FORWARD", pkt, dev.name, route.dev.name):
             return
         pkt = pkt.copy()
         pkt.ttl -= 1
@@ -172,9 +176,35 @@ class IPStack:
                                   netns=self.netns)
                 return
             src = self.source_for(route.dev, pkt.src)
+        if not self._icmp_rate_allows(pkt.src, type_, code):
+            if self.kernel.hops is not None:
+                self.kernel.trace(None, pkt, f"{self.netns.name}: ICMP error to {pkt.src} rate-limited "
+                                  "(icmp_ratelimit)", netns=self.netns)
+            return
         err = IPv4(src, pkt.src, PROTO_ICMP, ICMP(type_, code, data=pkt), ttl=64,
                    ident=self.next_ident(), df=False)
         self.output(err)
+
+    def _icmp_rate_allows(self, dst: str, type_: int, code: int) -> bool:
+        """``icmpv4_xrlim_allow``: the types in ``icmp_ratemask`` (destination
+        unreachable but "fragmentation needed", source quench, time exceeded,
+        parameter problem) sent to one destination draw on a token bucket of
+        its ``inet_peer``: one error per ``icmp_ratelimit`` (1 s), bursts of
+        six; a new peer starts full.  Errors to a local address (routed
+        through ``lo``) are never limited."""
+        if not (1 << type_) & ICMP_RATEMASK or (type_ == ICMP.DEST_UNREACH and code == 4):
+            return True
+        if self.is_local(dst):
+            return True
+        jiffies = int(self.kernel.sched.now * HZ)
+        peers = self.netns.icmp_peers
+        tokens, last = peers.get(dst, (0, jiffies - 60 * HZ))
+        tokens = min(tokens + jiffies - last, XRLIM_BURST_FACTOR * ICMP_RATELIMIT)
+        allowed = tokens >= ICMP_RATELIMIT
+        if allowed:
+            tokens -= ICMP_RATELIMIT
+        peers[dst] = (tokens, jiffies)
+        return allowed
 
     # -- netfilter hooks ---------------------------------------------------
     def _ctx(self, in_iface, out_iface, state) -> HookContext:

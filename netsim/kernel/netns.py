@@ -34,7 +34,9 @@ class NetNamespace:
         self.udp: dict = {}
         self.tcp_listeners: dict = {}
         self.tcp_conns: dict = {}
-        self.icmp_sockets: list = []
+        self.icmp_sockets: list = []        # ping's: echo replies/errors of one ident
+        self.raw_icmp_sockets: list = []    # raw, unfiltered (traceroute's receive socket)
+        self.icmp_peers: dict = {}          # inet_peer: ICMP error rate limit per destination
         self._ifindex = 0
         self._ifindexes: set[int] = set()    # the indexes of ``interfaces``
         self.add_interface(Loopback(kernel))     # lo is always index 1 in a new namespace
@@ -146,6 +148,11 @@ class NetNamespace:
 
     def _icmp_input(self, pkt: IPv4) -> None:
         icmp = pkt.payload
+        if self.raw_icmp_sockets:
+            now = self.kernel.sched.now
+            for sock in self.raw_icmp_sockets:
+                if sock.bound is None or sock.bound == pkt.dst:
+                    sock.queue.push((pkt, now))
         if icmp.type == ICMP.ECHO_REQUEST:
             reply = ICMP(ICMP.ECHO_REPLY, 0, icmp.ident, icmp.seq, icmp.data)
             self.stack.output(IPv4(pkt.dst, pkt.src, PROTO_ICMP, reply,
@@ -158,8 +165,11 @@ class NetNamespace:
             return
         inner = icmp.data
         if isinstance(inner, IPv4):
-            self.deliver_error(inner, "port unreachable" if icmp.code == ICMP.PORT_UNREACH
-                               else "host unreachable", icmp_packet=pkt)
+            if icmp.type == ICMP.TIME_EXCEEDED:
+                why = "time exceeded"
+            else:
+                why = "port unreachable" if icmp.code == ICMP.PORT_UNREACH else "host unreachable"
+            self.deliver_error(inner, why, icmp_packet=pkt)
 
     def _udp_input(self, pkt: IPv4) -> None:
         udp: UDP = pkt.payload
@@ -177,7 +187,11 @@ class NetNamespace:
         errno = "ECONNREFUSED" if why == "port unreachable" else "EHOSTUNREACH"
         t = inner.payload
         if inner.proto == PROTO_UDP:
+            if why == "time exceeded":
+                return      # not a hard error: a UDP socket is not told (__udp4_lib_err)
             sock = self.udp.get((inner.src, t.sport)) or self.udp.get(("0.0.0.0", t.sport))
+            if sock is not None and sock.remote not in (None, (inner.dst, t.dport)):
+                sock = None     # connected elsewhere: the four-tuple lookup misses it
             if sock is not None:
                 sock.queue.push(errno)
         elif inner.proto == PROTO_TCP:

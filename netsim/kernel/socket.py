@@ -78,6 +78,8 @@ class UdpSocket:
     def __init__(self, netns):
         self.netns = netns
         self.local: tuple[str, int] | None = None
+        self.remote: tuple[str, int] | None = None   # connect()ed peer
+        self.ttl = 64                                 # IP_TTL (ip_default_ttl)
         self.queue = _Queue(netns)
         self.error: str | None = None
 
@@ -91,6 +93,21 @@ class UdpSocket:
         self.local = local
         netns.udp[local] = self
 
+    def connect(self, dst: tuple[str, int]) -> tuple[str, int]:
+        """``connect()``: the kernel picks the source address (and a port if
+        unbound); ICMP errors then reach this socket only for datagrams sent
+        to ``dst`` itself (``__udp4_lib_err`` finds the socket by the full
+        four-tuple).  Returns ``getsockname()``."""
+        if self.local is None:
+            self.bind()
+        src, sport = self.local
+        if src == "0.0.0.0":
+            src = self.netns.source_address(dst[0])
+            if src is None:
+                raise SocketError("ENETUNREACH")
+        self.remote = dst
+        return src, sport
+
     def sendto(self, data: bytes, dst: tuple[str, int]) -> None:
         if self.local is None:
             self.bind()
@@ -102,7 +119,8 @@ class UdpSocket:
             if src is None:
                 raise SocketError("ENETUNREACH")
         stack = netns.stack
-        pkt = IPv4(src, dst_ip, PROTO_UDP, UDP(sport, dport, data), ident=stack.next_ident(), df=True)
+        pkt = IPv4(src, dst_ip, PROTO_UDP, UDP(sport, dport, data), ttl=self.ttl,
+                   ident=stack.next_ident(), df=True)
         if not stack.output(pkt):
             raise SocketError("ENETUNREACH")
 
@@ -117,13 +135,21 @@ class UdpSocket:
 
 
 class IcmpSocket:
-    """A raw ICMP socket, as ``ping`` opens: it sees echo replies and errors."""
+    """A raw ICMP socket.  ``ping`` reads only the echo replies and errors of
+    its own identifier (``ident``: busybox filters on it); with ``ident``
+    None the socket reads every ICMP packet that arrives for ``bound`` (or for
+    any local address), as ``traceroute``'s receive socket does (``raw_rcv``
+    hands each a copy before ICMP itself looks at it)."""
 
-    def __init__(self, netns, ident: int):
+    def __init__(self, netns, ident: int | None, bound: str | None = None):
         self.netns = netns
         self.ident = ident
+        self.bound = bound
         self.queue = _Queue(netns)
-        netns.icmp_sockets.append(self)
+        if ident is None:
+            netns.raw_icmp_sockets.append(self)
+        else:
+            netns.icmp_sockets.append(self)
 
     def send_echo(self, dst: str, seq: int, data: bytes, ttl: int = 64) -> bool:
         src = self.netns.source_address(dst)
@@ -138,5 +164,6 @@ class IcmpSocket:
         return self.queue.pop(timeout)
 
     def close(self) -> None:
-        if self in self.netns.icmp_sockets:
-            self.netns.icmp_sockets.remove(self)
+        for table in (self.netns.icmp_sockets, self.netns.raw_icmp_sockets):
+            if self in table:
+                table.remove(self)

@@ -114,6 +114,39 @@ _HOST_DEV = re.compile(r"^(?:<?IDX\d*>?|\d+): (?:docker0|br-[^:@ ]+|<VETH\d+>|ve
                        r"|^(?:docker0|br-[^:@ ]+|<VETH\d+>|veth[0-9a-f]{7}): flags=")
 
 
+_NEIGH_LINE = re.compile(rf"(?<![\d.])(\d+)\.(\d+)\.(\d+)\.(\d+)(?![\d.]).*?\b(02:42(?::[0-9a-f]{{2}}){{4}})\b")
+
+
+_HOP_LINE = re.compile(r"(?m)^[ \d]\d  .*$")
+_HOP_RTT = re.compile(r"\b\d+\.\d{3} ms\b")
+
+
+def traceroute_rtts(s: str) -> str:
+    """traceroute's per-probe times become ``<RTT> ms``: on Linux the answer
+    from a veth neighbour is often queued before ``sendto`` returns, so the
+    real engine prints a few microseconds, the model its link latencies."""
+    if " hops max, " not in s:
+        return s
+    return _HOP_LINE.sub(lambda m: _HOP_RTT.sub("<RTT> ms", m.group(0)), s)
+
+
+def _gateway_macs(s: str) -> str:
+    """A neighbour-table line (``arp``, ``ip neigh``, ``/proc/net/arp``)
+    whose ``02:42:…`` address is not the one Docker derives from that line's
+    IP is a bridge's (a gateway's): the daemon drew it at random."""
+    if "02:42:" not in s:
+        return s
+
+    def fix(line: str) -> str:
+        m = _NEIGH_LINE.search(line)
+        if m is None:
+            return line
+        derived = "02:42:" + ":".join(f"{int(b):02x}" for b in m.groups()[:4])
+        return line if m.group(5) == derived else line.replace(m.group(5), "<MAC>")
+
+    return "\n".join(fix(line) for line in s.split("\n"))
+
+
 def host_device_macs(s: str) -> str:
     """``docker0``/``br-*``/host veth MACs (and their EUI-64 link-local
     addresses) in ``ip link``/``ip addr``/``ip -br`` and ``ifconfig`` output
@@ -135,6 +168,7 @@ def host_device_macs(s: str) -> str:
                 line = re.sub(rf"(?<= ){_MAC}(?= <)", "<MAC>", line)
         out.append(line)
     s = "\n".join(out)
+    s = _gateway_macs(s)
     # GNU wget's transfer rates (dot progress line and summary)
     s = re.sub(r"(?<= 100% )\d+(?:\.\d+)?[KMG]?=\d+(?:\.\d+)?[mh]?s\b", "<RATE>", s)
     s = re.sub(r"\(\d+(?:\.\d+)? [KMG]?B/s\) - ", "(<RATE>) - ", s)
@@ -224,6 +258,7 @@ class CaseNormalizer:
         s = _TIMESTAMP.sub("<TIME>", s)
         s = _RTT.sub("time=<RTT> ms", s)
         s = _RTT_SUMMARY.sub("min/avg/max = <RTT> ms", s)
+        s = traceroute_rtts(s)
         s = _DNS_PORT.sub("127.0.0.11:<PORT> ", s)
         s = _COUNTERS.sub(lambda m: f"{m.group(1)}:<N>", s)
         if _AGE.search(s):
