@@ -261,6 +261,8 @@ class ConnectMixin:
             lines.append(f"{ep.ip}\t{names}")
         for extra in c.extra_hosts:
             host, _, ip = extra.partition(":")
+            if ip == "host-gateway":        # opts.HostGatewayName: the daemon's HostGatewayIP
+                ip = self.host_gateway_ip
             lines.append(f"{ip}\t{host}")
         return lines
 

@@ -48,6 +48,9 @@ class HostConfig:
                       "production.cloudflare.docker.com # netsim-reference-seal\n")
     daemon_dns: list[str] = field(default_factory=lambda: ["127.0.0.1"])
     userland_proxy: bool = True
+    # dockerd --host-gateway-ip: what ``--add-host NAME:host-gateway`` maps
+    # to; "" for the default bridge's address (docker0's, at daemon start)
+    host_gateway_ip: str = ""
     kernel_version: str = "6.18.44-fc-v595"
     operating_system: str = "Debian GNU/Linux 12 (bookworm)"
     ncpu: int = 2
@@ -112,6 +115,7 @@ class Daemon(LifecycleMixin, ConnectMixin):
                                      "com.docker.network.driver.mtu": "1500"})
         self.network_create("host", driver="host", predefined=True)
         self.network_create("none", driver="null", predefined=True)
+        self.host_gateway_ip = self.host.host_gateway_ip or self.network_find("bridge").gateway
 
     # -- networks ----------------------------------------------------------
     def network_find(self, ref: str) -> Network:

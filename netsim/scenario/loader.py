@@ -28,7 +28,8 @@ EXPECT_KEYS = {"exit_code", "stdout", "stdout_contains", "stdout_regex", "stderr
 STEP_KEYS = {"run", "expect", "name", "note"}
 TOP_KEYS = {"name", "description", "steps", "host", "seed", "tags"}
 HOST_KEYS = {"hostname", "uplink", "uplink_address", "uplink_gateway", "uplink_address6",
-             "uplink_gateway6", "ifb_macs", "resolv_conf", "daemon_dns", "etc_hosts", "userland_proxy"}
+             "uplink_gateway6", "ifb_macs", "resolv_conf", "daemon_dns", "etc_hosts", "userland_proxy",
+             "host_gateway_ip"}
 
 
 @dataclass
@@ -189,7 +190,7 @@ def _host_value_problem(key: str, value) -> str | None:
     try:
         if key == "uplink_address":
             ipaddress.IPv4Interface(value)
-        elif key == "uplink_gateway":
+        elif key == "uplink_gateway" or (key == "host_gateway_ip" and value):
             ipaddress.IPv4Address(value)
     except ValueError as err:
         return f"is not an IPv4 {'address/prefix' if key == 'uplink_address' else 'address'}: {_one_line(err)}"

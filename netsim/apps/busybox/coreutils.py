@@ -245,6 +245,13 @@ def hostname_main(proc):
     return 0
 
 
+def dnsdomainname_main(proc):
+    """``dnsdomainname``: busybox's hostname applet with ``-d`` forced on
+    (``applet_name[0] == 'd'``); hostname's other options still parse."""
+    proc.argv = [proc.argv[0], "-d"] + list(proc.argv[1:])
+    return (yield from hostname_main(proc))
+
+
 def ls_main(proc):
     try:
         opts, args = getopt(proc, "1alAhdF", proc.argv[1:])
