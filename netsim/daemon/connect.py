@@ -47,11 +47,26 @@ class ConnectMixin:
             return
         try:
             for i, (name, req) in enumerate(list(c.networks.items())):
-                net = self.network_find(name)
+                net = self.request_network(name, req)
                 self._join(c, net, req, publish=(i == 0))
         except Exception:
             self._release_network(c)
             raise
+
+    def request_network(self, name: str, req):
+        """The network a container's ``--network``/``connect`` entry means:
+        by its NetworkID once it has joined, else by name (``getNetworkID``)."""
+        if req is not None and req.network_id:
+            net = self.networks.get(req.network_id)
+            if net is None:
+                raise NotFound(f"network {req.network_id} not found")
+            return net
+        return self.network_find(name)
+
+    def _stale_request(self, req) -> bool:
+        """An entry whose network (by id) no longer exists: FindNetwork fails
+        and updateNetworkSettings skips it."""
+        return req is not None and req.network_id is not None and req.network_id not in self.networks
 
     def _provider(self, c):
         ref = c.network_mode.split(":", 1)[1]
@@ -139,6 +154,7 @@ class ConnectMixin:
         self.drivers["bridge"].join(ep, sb.netns, sb.next_ifname(), set_gw)
         net.endpoints[c.id] = ep
         c.endpoints[net.name] = ep
+        req.network_id = net.id
         sb.hosts_entries.append(f"{ep.ip}\t{self._host_names(c)}")
         if net.is_user_defined and sb.resolver is None:
             sb.resolver = EmbeddedDns(self, sb)
@@ -283,7 +299,7 @@ class ConnectMixin:
         if aliases and net.predefined:
             # updateNetworkConfig: after the --ip check, before anything is attached
             raise Forbidden(ERR_ALIAS_PREDEFINED)
-        if net.name in c.networks or net.id in c.networks:
+        if (net.name in c.networks and not self._stale_request(c.networks[net.name])) or net.id in c.networks:
             raise Forbidden(f"endpoint with name {c.name} already exists in network {net.name}")
         if ip and not net.user_subnet:
             raise Forbidden("user specified IP address is supported only when connecting to networks with user configured subnets")

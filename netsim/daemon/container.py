@@ -26,6 +26,11 @@ class NetworkRequest:
     aliases: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
     connected: bool = False     # from ``network connect``: the CLI sends empty IPAMConfig/DriverOpts
+    # EndpointSettings.NetworkID: set once the container has joined the
+    # network; later starts look the network up by this id, not by name
+    # (getNetworkID), so a network removed and created again under the
+    # same name is not the container's network.
+    network_id: str | None = None
 
 
 @dataclass

@@ -174,8 +174,8 @@ class LifecycleMixin:
         if not restart:                     # ResetRestartManager(true)
             c.manually_stopped, c.restart_delay, c.restart_count = False, 0.0, 0
         program = self.programs.lookup(c.image, c.argv[0]) if c.argv else None
-        for name in list(c.networks):
-            self.network_find(name)           # "network X not found" before anything is built
+        for name, req in list(c.networks.items()):
+            self.request_network(name, req)   # "network X not found" before anything is built
         if c.mode == "container":
             provider = self._provider(c)
             # initializeNetworkingPaths: the provider's name files and names

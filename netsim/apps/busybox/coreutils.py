@@ -468,20 +468,49 @@ def head_main(proc):
     if args and re.fullmatch(r"-\d+", args[0]):
         n, args = int(args[0][1:]), args[1:]
     try:
-        opts, args = getopt(proc, "n:", args)
+        opts, args = getopt(proc, "n:c:qv", args)
     except UsageError:
         return usage(proc, "head", "[OPTIONS] [FILE]...")
-    if "n" in opts:
-        n = int(opts["n"])
+    count_bytes = False
+    try:
+        if "n" in opts:
+            n = _head_count(opts["n"])
+        if "c" in opts:
+            n, count_bytes = _head_count(opts["c"]), True
+    except ValueError as e:
+        proc.err(f"head: invalid number '{e}'\n")
+        return 1
     rc = 0
+    files = args or ["-"]
+    header = (len(files) > 1 and not opts.get("q")) or opts.get("v")
+    first = True
     for name, text in _inputs(proc, args):
         if isinstance(text, Exception):
-            proc.err(f"head: can't open '{name}': {_ferr(text)}\n")
+            proc.err(f"head: {name}: {_ferr(text)}\n")   # fopen_or_warn
             rc = 1
             continue
-        proc.out("".join(text.splitlines(keepends=True)[:n]))
+        if header:
+            proc.out(("" if first else "\n") + f"==> {'standard input' if name == '-' else name} <==\n")
+        first = False
+        if count_bytes:
+            proc.out(text[:n] if n >= 0 else text[:len(text) + n])
+        else:
+            lines = text.splitlines(keepends=True)
+            proc.out("".join(lines[:n] if n >= 0 else lines[:len(lines) + n]))
     return rc
     yield
+
+
+def _head_count(text: str) -> int:
+    """busybox head's count: ``-N`` (FEATURE_FANCY_HEAD: all but the last N)
+    and the b/k/m suffixes of ``xatoul_sfx``."""
+    sign, digits = (-1, text[1:]) if text.startswith("-") else (1, text)
+    mult = {"b": 512, "k": 1024, "m": 1024 * 1024}.get(digits[-1:], 1)
+    if mult != 1:
+        digits = digits[:-1]
+    if not digits.isdigit():
+        raise ValueError(text)
+    return sign * int(digits) * mult
 
 
 def wc_main(proc):

@@ -127,6 +127,26 @@ class StorageCommands:
             out.stdout += "Deleted Volumes:\n" + "".join(n + "\n" for n in gone) + "\n"
         out.stdout += f"Total reclaimed space: {human_size(space, 4)}\n"
 
+    def cmd_container_prune(self, inv, out) -> None:
+        """``docker container prune``: every container not running (created,
+        exited, dead; a paused one is running) is removed, newest first as the
+        daemon lists them; the space is their writable layers'."""
+        if not inv.options.get("force"):
+            out.stdout += ("WARNING! This will remove all stopped containers.\n"
+                           "Are you sure you want to continue? [y/N] Total reclaimed space: 0B\n")
+            return
+        d, st = self.d, self.d.storage
+        gone, space = [], 0
+        for c in sorted(d.containers.values(), key=lambda c: c.created, reverse=True):
+            if c.running or c.state.status == "restarting":
+                continue
+            space += st.size_rw(c)
+            d.container_remove(c.id)
+            gone.append(c.id)
+        if gone:
+            out.stdout += "Deleted Containers:\n" + "".join(i + "\n" for i in gone) + "\n"
+        out.stdout += f"Total reclaimed space: {human_size(space, 4)}\n"
+
     # -- diff / commit / images -------------------------------------------------------
     def cmd_diff(self, inv, out) -> None:
         try:
