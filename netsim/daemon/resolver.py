@@ -158,9 +158,11 @@ class EmbeddedDns:
             ips = self.resolve(qname)
             if ips is not None:
                 return [_a_record(qname, ip) for ip in ips]
-        elif qtype == dns.AAAA:
+        elif qtype == dns.AAAA or qtype == dns.MX:
+            # handleIPQuery (IPv6) / handleMXQuery: the name exists (it has an
+            # IPv4 address) but no such record: NOERROR, no answer
             if self.resolve(qname) is not None:
-                return ()      # the name exists with no IPv6 address: NOERROR, no answer
+                return ()
         elif qtype == dns.PTR:
             name = self.reverse(qname)
             if name is not None:

@@ -22,7 +22,7 @@ from socket import inet_ntoa
 
 from ..kernel.addr import ip_int
 
-A, PTR, AAAA = 1, 12, 28
+A, PTR, MX, AAAA = 1, 12, 15, 28
 NOERROR, FORMERR, SERVFAIL, NXDOMAIN, NOTIMP, REFUSED = 0, 1, 2, 3, 4, 5
 QR, AA, RD, RA = 0x8000, 0x0400, 0x0100, 0x0080      # header flags: response, authoritative, recursion
 
