@@ -1,9 +1,9 @@
 """Linux capabilities of a container's processes.
 
-- the CLI (docker/cli 20.10 ``opts.EffectiveCapAddCapDrop``) normalizes
-  ``--cap-add``/``--cap-drop``: upper case, ``CAP_`` prefixed, ``ALL`` trumps
-  any other name, a capability both added and dropped is added; both lists
-  sorted.  That is what ``HostConfig.CapAdd``/``CapDrop`` hold;
+- the 20.10 CLI sends ``--cap-add``/``--cap-drop`` as given (any case, with
+  or without ``CAP_``, duplicates kept): ``HostConfig.CapAdd``/``CapDrop``
+  show them so (recorded: caps_inspect_netadmin); the daemon refuses an
+  unknown name at create (``invalid CapAdd: unknown capability: "CAP_FOO"``);
 - the daemon (moby ``oci/caps.TweakCapabilities``, when it builds the OCI
   spec at start) turns them into the process's set: all capabilities when
   privileged, else the default set minus the dropped plus the added (``ALL``
@@ -45,18 +45,6 @@ def _normalize(caps) -> list[str]:
             c = "CAP_" + c
         out.append(c)
     return out
-
-
-def effective_cap_add_drop(add, drop) -> tuple[list[str], list[str]]:
-    """docker/cli ``opts.EffectiveCapAddCapDrop``: what the CLI sends as
-    HostConfig.CapAdd and CapDrop."""
-    adds, drops = _normalize(add or []), _normalize(drop or [])
-    if ALL in adds:
-        adds = [ALL]
-    if ALL in drops:
-        drops = [ALL]
-    cap_drop = [c for c in drops if c not in adds]
-    return sorted(adds), sorted(cap_drop)
 
 
 def tweak_capabilities(adds, drops, privileged: bool,

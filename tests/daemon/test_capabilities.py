@@ -4,7 +4,7 @@ host whose runtime grants it, and --sysctl."""
 import pytest
 
 from netsim import Engine
-from netsim.daemon.caps import DEFAULT_CAPABILITIES, effective_cap_add_drop, tweak_capabilities
+from netsim.daemon.caps import DEFAULT_CAPABILITIES, tweak_capabilities
 from netsim.daemon.daemon import HostConfig
 from netsim.errors import InvalidParameter
 
@@ -19,7 +19,6 @@ def test_tweak_capabilities():
     assert "CAP_SYS_ADMIN" in tweak_capabilities(None, None, True)
     with pytest.raises(InvalidParameter, match='unknown capability: "CAP_FOO"'):
         tweak_capabilities(["foo"], None, False)
-    assert effective_cap_add_drop(["net_admin", "all"], ["NET_ADMIN", "chown"]) == (["ALL"], ["CAP_CHOWN", "CAP_NET_ADMIN"])
 
 
 def test_exec_inherits_the_container_capabilities():
