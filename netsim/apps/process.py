@@ -38,6 +38,12 @@ class Proc:
     programs: Callable | None = None   # the shell's command lookup: ``programs(proc)`` -> generator
                                        # or busybox.NOT_FOUND (None: the image's busybox applets)
     task: object = None                # kernel.pid.Task running the program (None: not tracked)
+    caps: frozenset | None = None      # its effective capabilities ("CAP_NET_ADMIN"...); None: all
+                                       # (a root process on the host)
+
+    def capable(self, cap: str) -> bool:
+        """``capable(CAP_...)``: may the process do what needs ``cap``?"""
+        return self.caps is None or cap in self.caps
 
     # -- the process's task (fork, exec, exit) ---------------------------------
     @property

@@ -98,6 +98,10 @@ class Container:
     linked_env: list[str] = field(default_factory=list)
     hosts_path_owner: object = None
     pid_mode: str = ""                                 # --pid (HostConfig.PidMode): "", host, container:ID
+    cap_add: list[str] | None = None                   # --cap-add as given (HostConfig.CapAdd)
+    cap_drop: list[str] | None = None                  # --cap-drop as given (HostConfig.CapDrop)
+    privileged: bool = False                           # --privileged (HostConfig.Privileged)
+    sysctls: dict[str, str] = field(default_factory=dict)   # --sysctl (HostConfig.Sysctls)
     task: object = None                                # kernel task of the main process (PID 1 unless --pid)
     shim: object = None                                # its containerd-shim's task
     execs: list = field(default_factory=list)          # (host pid, argv, started, process) of exec'd programs
@@ -105,6 +109,12 @@ class Container:
     @property
     def short_id(self) -> str:
         return self.id[:12]
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        """The capability set runc gives its processes (``caps.TweakCapabilities``)."""
+        from .caps import tweak_capabilities
+        return tweak_capabilities(self.cap_add, self.cap_drop, self.privileged)
 
     @property
     def running(self) -> bool:

@@ -61,6 +61,11 @@ class HostConfig:
     # nothing a container sends may leave through the uplink.  ``iptables -S``
     # on the host shows that rule, so the simulated host has it too.
     seal_uplink: bool = True
+    # ``docker run --privileged``: the reference's sandboxed runtime cannot
+    # grant every capability, so runc fails ("unable to apply caps: operation
+    # not permitted", exit 125) and the container stays created.  True gives a
+    # normal privileged container with all capabilities.
+    privileged_containers: bool = False
 
 
 class Daemon(LifecycleMixin, ConnectMixin):

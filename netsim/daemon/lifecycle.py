@@ -34,12 +34,37 @@ def exec_error(fs, name: str) -> tuple[str, int]:
     return EXEC_NOT_FOUND.format(name), 127
 
 
+def sysctl_value(text: str):
+    """What reading back a written sysctl shows: a number is kept as one
+    (``ns.sysctl`` holds ints), a vector of numbers is tab-separated
+    (``proc_dointvec``: ``"0 0"`` reads ``0\t0``)."""
+    words = text.split()
+    if len(words) == 1 and words[0].lstrip("-").isdigit():
+        return int(words[0])
+    if words and all(w.lstrip("-").isdigit() for w in words):
+        return "\t".join(str(int(w)) for w in words)
+    return text.strip()
+
+
 class StartError(SystemError_):
     """The runtime could not start the process; ``exit_code`` is the CLI's status."""
 
-    def __init__(self, message: str, exit_code: int = 125):
+    def __init__(self, message: str, exit_code: int = 125, state_code: int | None = None):
         super().__init__(message)
         self.exit_code = exit_code
+        # State.ExitCode: the CLI's status unless told (a runtime error is 128)
+        self.state_code = exit_code if state_code is None else state_code
+
+
+def _validate_capabilities(cap_add, cap_drop) -> None:
+    """daemon ``verifyPlatformContainerSettings``: every name must be a
+    capability (``caps.NormalizeLegacyCapabilities``)."""
+    from .caps import _legacy
+    for field, caps in (("CapAdd", cap_add), ("CapDrop", cap_drop)):
+        try:
+            _legacy(caps or [])
+        except InvalidParameter as err:
+            raise InvalidParameter(f"invalid {field}: {err}") from None
 
 
 def _validate_restart_policy(name: str, max_retries: int) -> None:
@@ -63,6 +88,7 @@ class LifecycleMixin:
         mode = opts.get("network_mode", "default")
         _validate_restart_policy(opts.get("restart_policy", "no"), opts.get("restart_max_retries", 0))
         _validate_net_mode(mode, opts)
+        _validate_capabilities(opts.get("cap_add"), opts.get("cap_drop"))
         entrypoint = opts.get("entrypoint")
         if not cmd and not (image.cmd if entrypoint is None else ()) and \
                 not (entrypoint if entrypoint is not None else image.entrypoint):
@@ -186,6 +212,7 @@ class LifecycleMixin:
         try:
             c.creds = resolve_user(c.fs, c.user, exit_code=125)
             self._allocate_network(c)
+            self._apply_sysctls(c)
             self.storage.attach(c)
             self._write_net_files(c)
             if program is None:
@@ -193,11 +220,17 @@ class LifecycleMixin:
                 raise StartError(
                     "failed to create shim task: OCI runtime create failed: runc create failed: "
                     "unable to start container process: " + message + ": unknown", exit_code=code)
+            if c.privileged and not self.host.privileged_containers:
+                # the host's runtime may not hand out every capability (HostConfig)
+                raise StartError(
+                    "failed to create shim task: OCI runtime create failed: runc create failed: "
+                    "unable to start container process: unable to apply caps: operation not "
+                    "permitted: unknown", exit_code=125, state_code=128)
         except Exception as err:
             # a start that fails leaves nothing behind: no namespace, endpoint or port
             self._release_network(c)
             if isinstance(err, StartError):
-                c.state.exit_code = err.exit_code
+                c.state.exit_code = err.state_code
                 c.state.error = str(err)
             raise
         st = c.state
@@ -217,13 +250,23 @@ class LifecycleMixin:
         c.task.on_kill = lambda proc=proc, p=c.process: _sigkill(proc, p)
         return c
 
+    def _apply_sysctls(self, c) -> None:
+        """runc writes HostConfig.Sysctls to /proc/sys in the container's
+        namespaces: the net.* ones land in its network namespace (one of its
+        own: a shared one belongs to the host or to another container)."""
+        if c.mode in ("host", "container"):
+            return
+        for key, value in c.sysctls.items():
+            if key.startswith("net."):
+                c.sandbox.netns.sysctl[key] = sysctl_value(value)
+
     def _proc(self, c, argv, pid: int):
         from ..apps.process import Proc
         env = self._process_env(c)
         proc = Proc(argv=list(argv), netns=c.sandbox.netns, fs=c.fs, hostname=(
             self.host.hostname if c.mode == "host" else
             c.sandbox.container.hostname if c.mode == "container" else c.hostname),
-            env=env, kernel=self.kernel, pid=pid)
+            env=env, kernel=self.kernel, pid=pid, caps=c.capabilities)
         if c.tty:
             # a pseudo-terminal: one stream, and the line discipline's ONLCR ("\n" -> "\r\n")
             proc.on_output = lambda stream, text, c=c: c.log.append(("stdout", text.replace("\n", "\r\n")))

@@ -54,6 +54,8 @@ class NeighborTable:
             if not create:
                 return
             entry = self.entries[key] = NeighborEntry(ip, dev)
+        if entry.state == "PERMANENT":
+            return                          # an administrator's entry is not learned over
         entry.mac, entry.state, entry.updated = mac, "REACHABLE", self.sched.now
         queued, entry.queue = entry.queue, []
         for ip_packet in queued:
@@ -63,7 +65,7 @@ class NeighborTable:
         key = (ip, dev.ifindex)
         entry = self.entries.get(key)
         if entry is not None and entry.mac is not None:
-            if self.sched.now - entry.updated > REACHABLE_TIME:
+            if self.sched.now - entry.updated > REACHABLE_TIME and entry.state != "PERMANENT":
                 entry.state = "STALE"
             dev.xmit(Ether(dev.mac, entry.mac, 0x0800, ip_packet))
             return
@@ -96,6 +98,23 @@ class NeighborTable:
         req = ARP(ARP.REQUEST, dev.mac, src, "00:00:00:00:00:00", entry.ip)
         dev.xmit(Ether(dev.mac, BROADCAST, ETH_ARP, req))
         self.sched.call_later(ARP_RETRANS, self._solicit, entry)
+
+    def add_permanent(self, ip: str, dev, mac: str) -> None:
+        """``arp -s`` / ``ip neigh replace ... nud permanent``: a static entry;
+        what waited for the address is sent."""
+        key = (ip, dev.ifindex)
+        entry = self.entries.get(key)
+        queued = entry.queue if entry is not None else []
+        self.entries[key] = NeighborEntry(ip, dev, mac=mac, state="PERMANENT", updated=self.sched.now)
+        for ip_packet in queued:
+            dev.xmit(Ether(dev.mac, mac, 0x0800, ip_packet))
+
+    def delete(self, ip: str, dev=None) -> bool:
+        """``arp -d``: forget the entry (on ``dev``, else on any device)."""
+        keys = [k for k, e in self.entries.items() if e.ip == ip and (dev is None or e.dev is dev)]
+        for k in keys:
+            del self.entries[k]
+        return bool(keys)
 
     def flush_dev(self, dev) -> None:
         self.entries = {k: e for k, e in self.entries.items() if e.dev is not dev}

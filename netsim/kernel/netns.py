@@ -21,6 +21,13 @@ from .tcp import tcp_input
 EPHEMERAL = (32768, 60999)
 
 
+class IfAddr(ipaddress.IPv4Interface):
+    """An address added by a user: ``brd`` says whether it has a broadcast
+    address (``ip addr add`` without ``brd`` gives none; ifconfig's
+    SIOCSIFADDR and the daemon's addresses have one)."""
+    brd = True
+
+
 class NetNamespace:
     def __init__(self, kernel, name: str):
         self.kernel = kernel
@@ -87,7 +94,12 @@ class NetNamespace:
         dev.up = up
         if not up:
             self.stack.neigh.flush_dev(dev)
+            if was_up:
+                # fib_disable_ip: every route through the device goes
+                self.routes.remove_dev(dev)
         if up and not was_up:
+            for a in dev.addrs:         # fib_add_ifaddr: the prefix routes come back
+                self._connected_route(dev, a)
             if dev.qdisc == "noop":
                 dev.qdisc = dev.default_qdisc    # attach_default_qdiscs on first open
             addrconf.netdev_up(self, dev)
@@ -97,21 +109,31 @@ class NetNamespace:
         peer = getattr(dev, "peer", None)
         self.kernel.linkwatch.check(dev, peer, dev.master, peer.master if peer is not None else None)
 
-    def add_address(self, dev, cidr: str) -> None:
+    def add_address(self, dev, cidr: str, broadcast: bool = True) -> None:
         """``ip addr add CIDR dev DEV``: also adds the prefix route."""
-        iface = ipaddress.IPv4Interface(cidr)
+        iface = ipaddress.IPv4Interface(cidr) if broadcast else IfAddr(cidr)
+        if not broadcast:
+            iface.brd = False
         dev.addrs.append(iface)
         self._connected_route(dev, iface)
 
     def del_address(self, dev, cidr: str) -> None:
+        """``ip addr del``: the routes with the address as source go; the
+        device's last address takes all its routes (``fib_disable_ip``)."""
         iface = ipaddress.IPv4Interface(cidr)
         dev.addrs = [a for a in dev.addrs if a != iface]
         self.routes.remove(lambda r: r.dev is dev and r.src == str(iface.ip))
+        if not dev.addrs:
+            self.routes.remove_dev(dev)
 
     def _connected_route(self, dev, iface) -> None:
         if dev.kind == "loopback" or iface.network.prefixlen == 32:
             return
-        self.routes.add(Route(iface.network, dev, src=str(iface.ip)))
+        src = str(iface.ip)
+        if any(r.dev is dev and r.dst == iface.network and r.src == src and r.gateway is None
+               for r in self.routes.routes):
+            return
+        self.routes.add(Route(iface.network, dev, src=src))
 
     def add_route(self, dst: str, dev, gateway: str | None = None) -> Route:
         net = ipaddress.IPv4Network("0.0.0.0/0" if dst == "default" else dst)

@@ -29,7 +29,7 @@ STEP_KEYS = {"run", "expect", "name", "note"}
 TOP_KEYS = {"name", "description", "steps", "host", "seed", "tags"}
 HOST_KEYS = {"hostname", "uplink", "uplink_address", "uplink_gateway", "uplink_address6",
              "uplink_gateway6", "ifb_macs", "resolv_conf", "daemon_dns", "etc_hosts", "userland_proxy",
-             "host_gateway_ip"}
+             "host_gateway_ip", "privileged_containers"}
 
 
 @dataclass
@@ -169,7 +169,7 @@ def _one_line(err: Exception) -> str:
 def _host_value_problem(key: str, value) -> str | None:
     """Why ``host.KEY: value`` cannot configure the simulated host (None if it can)."""
     import ipaddress
-    if key == "userland_proxy":
+    if key in ("userland_proxy", "privileged_containers"):
         return None if isinstance(value, bool) else "must be true or false"
     if key == "daemon_dns":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

@@ -28,6 +28,7 @@ from __future__ import annotations
 import fnmatch
 import ipaddress
 
+from ...kernel.route import Route
 from .common import VERSION, program
 from .procfs import interfaces, neigh_entries
 
@@ -268,7 +269,7 @@ def addr_line(ip: Ip, dev, a) -> str:
     """``print_addrinfo`` for one IPv4 address (the label is the device)."""
     line = f"{dev.ifindex}: {dev.name}" if ip.oneline else ""
     line += f"    inet {a.ip}/{a.network.prefixlen} "
-    if dev.kind != "loopback" and a.network.prefixlen < 31:
+    if dev.kind != "loopback" and a.network.prefixlen < 31 and getattr(a, "brd", True):
         line += f"brd {a.network.broadcast_address} "
     line += f"scope {SCOPE_NAMES[_addr_scope(dev)]} {dev.name}"
     line += f"{ip.sl}       valid_lft forever preferred_lft forever"
@@ -379,26 +380,58 @@ def do_ipaddr(ip: Ip, argv: list[str]) -> int:
             invarg(argv[0], "ip")
         argv = argv[1:]
         if cmd <= 4:
-            return ipaddr_modify(ip, argv)
+            return ipaddr_modify(ip, argv, cmd)
     return ipaddr_list_or_flush(ip, argv, cmd == 8)
 
 
-def ipaddr_modify(ip: Ip, argv: list[str]) -> int:
+def ipaddr_modify(ip: Ip, argv: list[str], cmd: int = 0) -> int:
+    """``ip addr add|change|replace|del IFADDR dev IFACE`` (cmd: the index in
+    do_ipaddr's commands).  Without CAP_NET_ADMIN the request fails with EPERM."""
     dev = None
+    local = None
+    brd = False
     i = 0
     while i < len(argv):
         w = argv[i]
         if w in ("peer", "remote", "broadcast", "brd", "anycast", "scope", "label",
-                 "valid_lft", "preferred_lft", "local"):
+                 "valid_lft", "preferred_lft"):
             i = next_arg(argv, i)
+            if w in ("broadcast", "brd"):
+                brd = True
+        elif w == "local":
+            i = next_arg(argv, i)
+            local = argv[i]
         elif w == "dev":
             i = next_arg(argv, i)
             dev = argv[i]
+        elif local is None:
+            local = argv[i]
         i += 1
     if dev is None:
         raise Die('need "dev IFACE"')
-    ip.device(dev)
-    raise Die("RTNETLINK answers: Operation not permitted", 2)
+    device = ip.device(dev)
+    if not ip.proc.capable("CAP_NET_ADMIN"):
+        raise Die("RTNETLINK answers: Operation not permitted", 2)
+    if local is None:
+        raise Die("RTNETLINK answers: Invalid argument", 2)
+    pfx = Prefix.parse(local, AF_INET)
+    if not pfx.family or (pfx.bitlen == 0 and "/" not in local):
+        raise Die(f'an inet prefix is expected rather than "{local}"')
+    iface = ipaddress.IPv4Interface((pfx.value, pfx.bitlen))
+    exists = iface in device.addrs
+    if cmd == 4:                                    # delete
+        if not exists:
+            raise Die("RTNETLINK answers: Cannot assign requested address", 2)
+        ip.ns.del_address(device, str(iface))
+        return 0
+    if exists:
+        if cmd == 0:                                # add: NLM_F_CREATE|NLM_F_EXCL
+            raise Die("RTNETLINK answers: File exists", 2)
+        return 0
+    if cmd in (1, 2):                               # change: NLM_F_REPLACE without create
+        raise Die("RTNETLINK answers: No such file or directory", 2)
+    ip.ns.add_address(device, str(iface), broadcast=brd)
+    return 0
 
 
 def do_iplink(ip: Ip, argv: list[str]) -> int:
@@ -408,7 +441,10 @@ def do_iplink(ip: Ip, argv: list[str]) -> int:
             invarg(argv[0], "ip", 2)
         argv = argv[1:]
         if key <= 1:
-            raise Die("RTNETLINK answers: Operation not permitted", 2)
+            if not ip.proc.capable("CAP_NET_ADMIN"):
+                raise Die("RTNETLINK answers: Operation not permitted", 2)
+            # the reference kernel loads no link-type module on demand (no dummy)
+            raise Die("RTNETLINK answers: Operation not supported", 2)
         if key == 2:
             return iplink_set(ip, argv)
     ip.family = AF_PACKET
@@ -416,18 +452,24 @@ def do_iplink(ip: Ip, argv: list[str]) -> int:
 
 
 def iplink_set(ip: Ip, argv: list[str]) -> int:
+    """busybox ``do_set``: the requests in its order (address, name, qlen,
+    mtu, master, netns, flags), each an ioctl or a netlink request."""
     keywords = ("up", "down", "name", "mtu", "qlen", "multicast", "arp", "promisc",
                 "address", "netns", "master", "nomaster", "dev")
     dev = None
     ioctls = []
+    values: dict[str, str] = {}
+    up = None
     i = 0
     while i < len(argv):
         key = index_in_substrings(keywords, argv[i])
         if key in (0, 1):
             ioctls.append("flags")
+            up = key == 0
         elif key in (2, 3, 4, 8, 9):
             i = next_arg(argv, i, 2)
             ioctls.append(keywords[key])
+            values[keywords[key]] = argv[i]
         elif key == 10:
             i = next_arg(argv, i, 2)
             ip.device(argv[i], 2)
@@ -448,8 +490,17 @@ def iplink_set(ip: Ip, argv: list[str]) -> int:
         i += 1
     if dev is None:
         raise Die('"dev" requires an argument', 2)
+    if "mtu" in values:
+        mtu = _get_unsigned(values["mtu"])
+        if mtu is None:
+            invarg(values["mtu"], "mtu", 2)
+    if "qlen" in values and _get_unsigned(values["qlen"]) is None:
+        invarg(values["qlen"], "qlen", 2)
+    if "address" in values and _parse_mac(values["address"]) is None:
+        raise Die(f"invalid argument '{values['address']}' to 'address'", 2)
     exists = dev in ip.ns.interfaces
-    # in do_set's order: address, name, qlen, mtu, master, netns, flags
+    admin = ip.proc.capable("CAP_NET_ADMIN")
+    ns = ip.ns
     for what, request in (("address", "SIOCGIFINDEX"), ("name", "SIOCSIFNAME"),
                           ("qlen", "SIOCSIFTXQLEN"), ("mtu", "SIOCSIFMTU"),
                           ("master", None), ("netns", None), ("flags", "SIOCGIFFLAGS")):
@@ -464,8 +515,45 @@ def iplink_set(ip: Ip, argv: list[str]) -> int:
             request = "SIOCSIFHWADDR"
         elif what == "flags":
             request = "SIOCSIFFLAGS"
-        raise Die(f"{request}: Operation not permitted", 2)
+        if not admin:
+            raise Die(f"{request}: Operation not permitted", 2)
+        device = ns.interfaces[dev]
+        if what == "address":
+            device.mac = _parse_mac(values["address"])
+        elif what == "name":
+            new = values["name"]
+            if device.up:
+                raise Die(f"{request}: Device or resource busy", 2)
+            if new in ns.interfaces:
+                raise Die(f"{request}: File exists", 2)
+            ns.rename(device, new)
+            dev = new
+        elif what == "mtu":
+            mtu = _get_unsigned(values["mtu"])
+            if not 68 <= mtu <= 65535:
+                raise Die(f"{request}: Invalid argument", 2)
+            device.mtu = mtu
+        elif what == "flags" and up is not None and up != device.up:
+            ns.set_up(device, up)
     return 0
+
+
+def _get_unsigned(text: str) -> int | None:
+    """busybox ``get_unsigned``: a C number (decimal, 0x hex, 0 octal)."""
+    try:
+        n = int(text, 0) if not (len(text) > 1 and text[0] == "0" and text[1] in "0123456789") \
+            else int(text, 8)
+    except ValueError:
+        return None
+    return n if 0 <= n < 1 << 32 else None
+
+
+def _parse_mac(text: str) -> str | None:
+    parts = text.split(":")
+    if len(parts) != 6 or not all(1 <= len(p) <= 2 and all(c in "0123456789abcdefABCDEF" for c in p)
+                                  for p in parts):
+        return None
+    return ":".join(f"{int(p, 16):02x}" for p in parts)
 
 
 # -- routes -------------------------------------------------------------------
@@ -743,11 +831,99 @@ def do_iproute(ip: Ip, argv: list[str]) -> int:
         return iproute_list_or_flush(ip, argv[1:], True)
     if cmd < 0:
         invarg(argv[0], "ip")
-    rest = argv[1:]
-    for j, w in enumerate(rest):
-        if w in ("dev", "oif") and j + 1 < len(rest):
-            ip.device(rest[j + 1])
-    raise Die("RTNETLINK answers: Operation not permitted", 2)
+    return iproute_modify(ip, argv[1:], commands[cmd])
+
+
+def iproute_modify(ip: Ip, argv: list[str], cmd: str) -> int:
+    """``ip route add|append|change|delete|prepend|replace|test ROUTE`` in
+    the main table: busybox's arguments, the kernel's answers (EEXIST,
+    ESRCH, ENETUNREACH for a gateway no link route reaches)."""
+    dst = gateway = src = devname = None
+    metric = 0
+    i = 0
+    while i < len(argv):
+        w = argv[i]
+        if w in ("src", "via", "dev", "oif", "metric", "priority", "preference", "to"):
+            i = next_arg(argv, i)
+            if w == "src":
+                src = argv[i]
+            elif w == "via":
+                gateway = argv[i]
+            elif w in ("dev", "oif"):
+                devname = argv[i]
+            elif w in ("metric", "priority", "preference"):
+                m = _get_unsigned(argv[i])
+                if m is None:
+                    invarg(argv[i], "metric")
+                metric = m
+            else:
+                dst = argv[i]
+        elif w in ("mtu", "advmss", "table", "scope", "proto", "protocol", "realms", "onlink"):
+            if w != "onlink":
+                i = next_arg(argv, i)
+        else:
+            if w in ("unicast",):
+                i = next_arg(argv, i)
+                w = argv[i]
+            dst = w
+        i += 1
+    device = ip.device(devname) if devname is not None else None
+    if not ip.proc.capable("CAP_NET_ADMIN"):
+        raise Die("RTNETLINK answers: Operation not permitted", 2)
+    if dst is None:
+        raise Die("RTNETLINK answers: Invalid argument", 2)
+    pfx = Prefix.parse(dst, AF_INET)
+    try:
+        net = ipaddress.IPv4Network((pfx.value, pfx.bitlen))
+    except ValueError:
+        raise Die("RTNETLINK answers: Invalid argument", 2) from None
+    if gateway is not None:
+        gateway = str(ipaddress.IPv4Address(Prefix.parse(gateway, AF_INET).value))
+    ns = ip.ns
+    routes = ns.routes
+
+    def same(r) -> bool:
+        if r.dst != net:
+            return False
+        if cmd == "delete":
+            return ((gateway is None or r.gateway == gateway)
+                    and (device is None or r.dev is device) and (not metric or r.metric == metric))
+        return r.metric == metric
+
+    existing = [r for r in routes.routes if same(r)]
+    if cmd == "delete":
+        if not existing:
+            raise Die("RTNETLINK answers: No such process", 2)
+        first = existing[0]
+        routes.remove(lambda r: r is first)
+        return 0
+    if existing and cmd in ("a", "add", "prepend", "test"):
+        raise Die("RTNETLINK answers: File exists", 2)
+    if not existing and cmd in ("change", "chg"):
+        raise Die("RTNETLINK answers: No such file or directory", 2)
+    if gateway is not None:
+        # fib_check_nh: the gateway must be on a link (a route of scope link)
+        link = None
+        for r in routes.routes:
+            if r.gateway is None and r.dev.up and (device is None or r.dev is device) \
+                    and ipaddress.IPv4Address(gateway) in r.dst \
+                    and (link is None or r.dst.prefixlen > link.dst.prefixlen):
+                link = r
+        if link is None:
+            raise Die("RTNETLINK answers: Network is unreachable", 2)
+        device = link.dev
+    elif device is None:
+        raise Die("RTNETLINK answers: No such device", 2)
+    if src is not None:
+        src = str(ipaddress.IPv4Address(Prefix.parse(src, AF_INET).value))
+        if not ns.stack.is_local(src):
+            raise Die("RTNETLINK answers: Invalid argument", 2)
+    if existing and cmd in ("replace", "change", "chg"):
+        old = existing[0]
+        routes.remove(lambda r: r is old)
+    routes.add(Route(net, device, gateway=gateway, src=src, metric=metric,
+                     scope="universe" if gateway else "link", proto="boot"))
+    return 0
 
 
 # -- neighbours, rules, tunnels --------------------------------------------------

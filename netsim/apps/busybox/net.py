@@ -103,29 +103,108 @@ def ifconfig_main(proc):
         proc.out(_ifconfig_one(ns.interfaces[name]))
         return 0
     errno_text = "Operation not permitted" if exists else "No such device"
-    flags = False
+    admin = exists and proc.capable("CAP_NET_ADMIN")
+    dev = ns.interfaces.get(name)
+    flags = []
     i = 0
     while i < len(rest):
         w = rest[i]
         if w in IFCONFIG_FLAGS:
-            flags = True
+            flags.append(w)
         elif w in IFCONFIG_SETTERS:
             if w == "hw":
                 i += 1
             i += 1
             if i >= len(rest):
                 return bb_usage(proc, "ifconfig", IFCONFIG_USAGE)
-            proc.err(f"ifconfig: {IFCONFIG_SETTERS[w]}: {errno_text}\n")
-            return 1
+            problem = _ifconfig_set(ns, dev, w, rest[i], rest[i - 1]) if admin else errno_text
+            if problem:
+                proc.err(f"ifconfig: {IFCONFIG_SETTERS[w]}: {problem}\n")
+                return 1
         else:
-            proc.err(f"ifconfig: SIOCSIFADDR: {errno_text}\n")
-            return 1
+            problem = _ifconfig_set(ns, dev, "address", w) if admin else errno_text
+            if problem:
+                if problem == "bad address":
+                    proc.err(f"ifconfig: bad address '{w}'\n")
+                else:
+                    proc.err(f"ifconfig: SIOCSIFADDR: {problem}\n")
+                return 1
         i += 1
     if flags:
-        request = "SIOCSIFFLAGS" if exists else "SIOCGIFFLAGS"
-        proc.err(f"ifconfig: {request}: {errno_text}\n")
-        return 1
+        if not admin:
+            request = "SIOCSIFFLAGS" if exists else "SIOCGIFFLAGS"
+            proc.err(f"ifconfig: {request}: {errno_text}\n")
+            return 1
+        for w in flags:
+            if w in ("up", "down") and dev.up != (w == "up"):
+                ns.set_up(dev, w == "up")
     return 0
+
+
+def _classful_prefix(addr: ipaddress.IPv4Address) -> int:
+    """``inet_abc_len``: the mask SIOCSIFADDR gives a new address."""
+    first = int(addr) >> 24
+    if first < 128:
+        return 8
+    if first < 192:
+        return 16
+    if first < 224:
+        return 24
+    return 32
+
+
+def _ifconfig_set(ns, dev, what: str, value: str, kind: str = "") -> str | None:
+    """One of ifconfig's ioctls with CAP_NET_ADMIN: None, or its errno text
+    ("bad address" when busybox cannot read the address)."""
+    if what == "address":
+        addr, slash, plen = value.partition("/")
+        try:
+            ip = ipaddress.IPv4Address(addr)
+        except ValueError:
+            return "bad address"
+        if slash and not (plen.isdigit() and int(plen) <= 32):
+            return "bad address"
+        # SIOCSIFADDR replaces the first address: it leaves (with its routes:
+        # the last one takes all of the device's), the new one has the
+        # classful mask; busybox then sets the prefix's netmask
+        if dev.addrs:
+            ns.del_address(dev, str(dev.addrs[0]))
+        ns.add_address(dev, f"{ip}/{_classful_prefix(ip)}")
+        if slash:
+            return _ifconfig_set(ns, dev, "netmask", str(ipaddress.IPv4Network(f"0.0.0.0/{plen}").netmask))
+        return None
+    if what == "netmask":
+        try:
+            mask = ipaddress.IPv4Address(value)
+        except ValueError:
+            return "bad address"
+        bits = bin(int(mask)).count("1")
+        if int(mask) != (0xFFFFFFFF << (32 - bits)) & 0xFFFFFFFF:
+            return "Invalid argument"
+        if not dev.addrs:
+            return "Cannot assign requested address"
+        old = dev.addrs[0]
+        if old.network.prefixlen != bits:
+            ns.del_address(dev, str(old))
+            ns.add_address(dev, f"{old.ip}/{bits}")
+        return None
+    if what == "mtu":
+        if not value.isdigit() or not 68 <= int(value) <= 65535:
+            return "Invalid argument"
+        dev.mtu = int(value)
+        return None
+    if what == "hw":
+        if kind != "ether":
+            return "Invalid argument"
+        parts = value.split(":")
+        if len(parts) != 6 or not all(1 <= len(p) <= 2 and all(c in "0123456789abcdefABCDEF" for c in p)
+                                      for p in parts):
+            return "Invalid argument"
+        dev.mac = ":".join(f"{int(p, 16):02x}" for p in parts)
+        return None
+    if what in ("broadcast", "metric", "txqueuelen"):
+        return None
+    return "Operation not supported"
 
 
 def bb_usage(proc, name: str, text: str, status: int = 1) -> int:
@@ -221,11 +300,21 @@ def route_main(proc):
         return bb_usage(proc, "route", ROUTE_USAGE)
     if args:
         if args[0] == "add" and len(args) > 1:
-            proc.err("route: SIOCADDRT: Operation not permitted\n")
+            request = "SIOCADDRT"
         elif args[0] in ("del", "delete") and len(args) > 1:
-            proc.err("route: SIOCDELRT: Operation not permitted\n")
+            request = "SIOCDELRT"
         else:
             return bb_usage(proc, "route", ROUTE_USAGE)
+        if not proc.capable("CAP_NET_ADMIN"):
+            proc.err(f"route: {request}: Operation not permitted\n")
+            return 1
+        problem = _route_change(proc, request == "SIOCADDRT", args[1:])
+        if problem is None:
+            return 0
+        if problem == "usage":
+            return bb_usage(proc, "route", ROUTE_USAGE)
+        proc.err(f"route: {problem}\n" if problem.startswith(("bad ", "netmask")) else
+                 f"route: {request}: {problem}\n")
         return 1
     if opts.get("A") == "inet6":
         # containers have IPv6 disabled: only the kernel's two reject routes
@@ -237,6 +326,96 @@ def route_main(proc):
         return 0
     proc.out((yield from _route_table(proc, bool(opts.get("n")), bool(opts.get("e")))))
     return 0
+
+
+def _route_change(proc, add: bool, args: list[str]) -> str | None:
+    """busybox ``INET_setroute`` and the kernel's ``ip_rt_ioctl``: None, or
+    what went wrong (an errno text, "usage", or busybox's own message)."""
+    from ...kernel.route import Route
+    ns = proc.netns
+    isnet = None
+    if args and args[0] in ("-net", "-host"):
+        isnet, args = args[0] == "-net", args[1:]
+    if not args:
+        return "usage"
+    target, args = args[0], args[1:]
+    if target == "default":
+        value, plen = 0, 0
+    else:
+        addr, slash, bits = target.partition("/")
+        try:
+            value = int(ipaddress.IPv4Address(addr))
+        except ValueError:
+            return f"resolving {target}"
+        plen = int(bits) if slash and bits.isdigit() and int(bits) <= 32 else (32 if not isnet else None)
+    gateway = devname = None
+    metric = 0
+    while args:
+        w = args[0]
+        if w in ("metric", "netmask", "gw", "mss", "window", "irtt", "dev", "device") and len(args) > 1:
+            v = args[1]
+            if w == "metric":
+                if not v.isdigit():
+                    return "usage"
+                metric = int(v)
+            elif w == "netmask":
+                try:
+                    mask = int(ipaddress.IPv4Address(v))
+                except ValueError:
+                    return f"resolving {v}"
+                plen = bin(mask).count("1")
+                if mask != (0xFFFFFFFF << (32 - plen)) & 0xFFFFFFFF:
+                    return "Invalid argument"
+            elif w == "gw":
+                try:
+                    gateway = str(ipaddress.IPv4Address(v))
+                except ValueError:
+                    return f"resolving {v}"
+            elif w in ("dev", "device"):
+                devname = v
+            args = args[2:]
+        elif w in ("reject", "mod", "dyn", "reinstate"):
+            args = args[1:]
+        elif len(args) == 1:
+            devname, args = w, []
+        else:
+            return "usage"
+    if plen is None:
+        plen = 0 if value == 0 else 32
+    if value & ~((0xFFFFFFFF << (32 - plen)) & 0xFFFFFFFF) & 0xFFFFFFFF:
+        return "netmask and route address conflict"
+    net = ipaddress.IPv4Network((value, plen))
+    dev = None
+    if devname is not None:
+        dev = ns.interfaces.get(devname)
+        if dev is None:
+            return "No such device"
+    routes = ns.routes
+    if not add:
+        match = [r for r in routes.routes if r.dst == net and (gateway is None or r.gateway == gateway)
+                 and (dev is None or r.dev is dev) and (not metric or r.metric == metric)]
+        if not match:
+            return "No such process"
+        first = match[0]
+        routes.remove(lambda r: r is first)
+        return None
+    if any(r.dst == net and r.metric == metric for r in routes.routes):
+        return "File exists"
+    if gateway is not None:
+        link = None
+        for r in routes.routes:
+            if r.gateway is None and r.dev.up and (dev is None or r.dev is dev) \
+                    and ipaddress.IPv4Address(gateway) in r.dst \
+                    and (link is None or r.dst.prefixlen > link.dst.prefixlen):
+                link = r
+        if link is None:
+            return "Network is unreachable"
+        dev = link.dev
+    elif dev is None:
+        return "No such device"
+    routes.add(Route(net, dev, gateway=gateway, metric=metric,
+                     scope="universe" if gateway else "link", proto="boot"))
+    return None
 
 
 TCP_STATES = {
@@ -334,6 +513,46 @@ def netstat_main(proc):
     return 0
 
 
+def _arp_change(proc, opts, args):
+    """``arp -s HOST HWADDR`` / ``arp -d HOST`` with CAP_NET_ADMIN: a
+    permanent entry on the device the route to HOST uses (``-i IF``: that
+    one); deleting an entry that is not there is ENXIO."""
+    from ..libc import HSTRERROR, gethostbyname
+    ns = proc.netns
+    if not args or (opts.get("s") and len(args) < 2):
+        return bb_usage(proc, "arp", ARP_USAGE)
+    got = yield from gethostbyname(proc, args[0])
+    if isinstance(got, int):
+        proc.err(f"arp: {args[0]}: {HSTRERROR.get(got, 'Unknown host')}\n")
+        return 1
+    host = got.addrs[0]
+    dev = None
+    if opts.get("i"):
+        dev = ns.interfaces.get(opts["i"])
+        if dev is None:
+            proc.err(f"arp: can't find device '{opts['i']}'\n")
+            return 1
+    neigh = ns.stack.neigh
+    if opts.get("d"):
+        if not neigh.delete(host, dev):
+            proc.err("arp: SIOCDARP(priv): No such device or address\n")
+            return 1
+        return 0
+    parts = args[1].split(":")
+    if len(parts) != 6 or not all(1 <= len(p) <= 2 and all(c in "0123456789abcdefABCDEF" for c in p)
+                                  for p in parts):
+        proc.err(f"arp: invalid hardware address\n")
+        return 1
+    if dev is None:
+        route = ns.routes.lookup(host)
+        if route is None:
+            proc.err("arp: SIOCSARP: Network is unreachable\n")
+            return 1
+        dev = route.dev
+    neigh.add_permanent(host, dev, ":".join(f"{int(p, 16):02x}" for p in parts))
+    return 0
+
+
 @program
 def arp_main(proc):
     """busybox arp: the entries of /proc/net/arp; without ``-n`` each
@@ -347,13 +566,13 @@ def arp_main(proc):
         opts, args = getopt(proc, "A:p:H:t:i:adnDsv", proc.argv[1:])
     except UsageError:
         return bb_usage(proc, "arp", ARP_USAGE)
-    if opts.get("s"):
-        proc.err("arp: SIOCSARP: Operation not permitted\n")
-        return 1
-    if opts.get("d"):
-        proc.err("arp: SIOCDARP(priv): Operation not permitted\n")
-        return 1
     ns = proc.netns
+    if opts.get("s") or opts.get("d"):
+        if not proc.capable("CAP_NET_ADMIN"):
+            proc.err("arp: SIOCSARP: Operation not permitted\n" if opts.get("s") else
+                     "arp: SIOCDARP(priv): Operation not permitted\n")
+            return 1
+        return (yield from _arp_change(proc, opts, args))
     host = None
     if args:
         got = yield from gethostbyname(proc, args[0])
@@ -376,6 +595,8 @@ def arp_main(proc):
                 name = (yield from gethostbyaddr(proc, e.ip)) or "?"
         line = f"{name} ({e.ip}) at "
         line += f"{e.mac} [ether] " if e.mac else "<incomplete> "
+        if state == "PERMANENT":
+            line += "PERM"
         out.append(line + f" on {e.dev.name}\n")
     if not shown and (host is not None or opts.get("i")):
         out.append(f"No match found in {len(entries)} entries\n")

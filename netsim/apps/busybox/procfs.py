@@ -64,7 +64,7 @@ def proc_net_route(netns) -> str:
 def proc_net_arp(netns) -> str:
     out = "IP address       HW type     Flags       HW address            Mask     Device\n"
     for e, state in neigh_entries(netns):
-        flags = 0x2 if e.mac else 0x0
+        flags = (0x6 if state == "PERMANENT" else 0x2) if e.mac else 0x0   # ATF_COM, ATF_PERM
         mac = e.mac or "00:00:00:00:00:00"
         out += f"{e.ip:<16} 0x{1:<10x}0x{flags:<10x}{mac:<17}     {'*':<8} {e.dev.name}\n"
     return out

@@ -146,6 +146,9 @@ class DockerCli(StorageCommands):
                 auto_remove=bool(o.get("rm")), restart_policy=restart_name, restart_max_retries=restart_max,
                 mounts=self._mount_specs(o, fail), attach=not o.get("detach"), workdir=o.get("workdir") or "",
                 user=o.get("user") or "", pid_mode=o.get("pid") or "",
+                cap_add=list(o["cap_add"]) if o.get("cap_add") else None,
+                cap_drop=list(o["cap_drop"]) if o.get("cap_drop") else None,
+                privileged=bool(o.get("privileged")), sysctls=dict(o.get("sysctl") or {}),
                 stop_signal=o.get("stop_signal") if "stop_signal" in inv.changed else "",
                 stop_timeout=o.get("stop_timeout") if "stop_timeout" in inv.changed else None)
         except NetsimError as err:
