@@ -13,6 +13,7 @@ from .socket import SocketError, _Queue
 SYN_RETRIES = 6
 MSS = 1448
 DELACK = 0.04          # TCP_DELACK_MIN: a delayed ACK goes out after 40 ms
+TIMEWAIT_LEN = 60.0    # TCP_TIMEWAIT_LEN: the side that closed first keeps the four-tuple 60 s
 
 
 class TcpListener:
@@ -44,6 +45,7 @@ class TcpConnection:
         self.listener: TcpListener | None = None
         self.fin_sent = False
         self.ack_pending = False
+        self.time_wait = False
         netns.tcp_conns[self.key] = self
 
     @property
@@ -155,8 +157,11 @@ class TcpConnection:
             self.netns.kernel.sched.call_later(DELACK, self._delayed_ack)
         elif advanced:
             self._segment("A")
-        if self.state == "TIME_WAIT":
-            self._drop()
+        if self.state == "TIME_WAIT" and not self.time_wait:
+            # the active closer's socket lingers (netstat shows TIME_WAIT),
+            # then the kernel forgets the connection
+            self.time_wait = True
+            self.netns.kernel.sched.call_later(TIMEWAIT_LEN, self._drop)
 
 
 def tcp_input(netns, pkt: IPv4) -> None:

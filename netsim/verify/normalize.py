@@ -130,6 +130,30 @@ def traceroute_rtts(s: str) -> str:
     return _HOP_LINE.sub(lambda m: _HOP_RTT.sub("<RTT> ms", m.group(0)), s)
 
 
+_CONN_LINE = re.compile(r"(?m)^(?:tcp|udp) .*(?:ESTABLISHED|TIME_WAIT|FIN_WAIT\d|CLOSE_WAIT|LAST_ACK|SYN_SENT) *$")
+_EPHEMERAL = re.compile(r"(?<=:)(3[2-9]\d{3}|[4-5]\d{4}|60\d{3})\b")
+
+
+def netstat_connections(s: str) -> str:
+    """netstat's connection rows: the client's port is an ephemeral one the
+    kernel drew (``ip_local_port_range``), and the rows come in the order of
+    the kernel's connection hash (random secret): ports become
+    ``<EPHEMERAL>`` and a run of rows is sorted."""
+    if "Active Internet connections" not in s:
+        return s
+    lines = s.split("\n")
+    out, run = [], []
+    for line in lines + [None]:
+        if line is not None and _CONN_LINE.match(line):
+            run.append(_EPHEMERAL.sub("<EPHEMERAL>", line))
+            continue
+        out += sorted(run)
+        run = []
+        if line is not None:
+            out.append(line)
+    return "\n".join(out)
+
+
 def _gateway_macs(s: str) -> str:
     """A neighbour-table line (``arp``, ``ip neigh``, ``/proc/net/arp``)
     whose ``02:42:…`` address is not the one Docker derives from that line's
@@ -259,6 +283,7 @@ class CaseNormalizer:
         s = _RTT.sub("time=<RTT> ms", s)
         s = _RTT_SUMMARY.sub("min/avg/max = <RTT> ms", s)
         s = traceroute_rtts(s)
+        s = netstat_connections(s)
         s = _DNS_PORT.sub("127.0.0.11:<PORT> ", s)
         s = _COUNTERS.sub(lambda m: f"{m.group(1)}:<N>", s)
         if _AGE.search(s):

@@ -248,11 +248,11 @@ def link_line(ip: Ip, dev, with_lladdr: bool) -> str:
             mdown = True
     prefix = "NO-CARRIER," if dev.up and not dev.carrier else ""
     line = (f"{dev.ifindex}: {name}: <{prefix}{','.join(_link_flags(dev))}"
-            f"{',M-DOWN' if mdown else ''}> mtu {dev.mtu} qdisc noqueue ")
+            f"{',M-DOWN' if mdown else ''}> mtu {dev.mtu} qdisc {dev.qdisc} ")
     if dev.master is not None:
         line += f"master {dev.master.name} "
-    if dev.kind == "loopback":
-        line += "qlen 1000"
+    if dev.txqueuelen:                  # IFLA_TXQLEN, printed when not 0
+        line += f"qlen {dev.txqueuelen}"
     if with_lladdr:
         if dev.kind == "loopback":
             line += f"{ip.sl}    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00"
