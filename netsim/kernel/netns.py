@@ -35,6 +35,10 @@ class NetNamespace:
         self.tcp_listeners: dict = {}
         self.tcp_conns: dict = {}
         self.icmp_sockets: list = []
+        # Bumped by every change of which devices are here, their names, up
+        # flags and IPv4 addresses (the methods below are the only writers of
+        # those): what the IP stack caches about them (is_local) is keyed on it.
+        self.generation = 0
         self._ifindex = 0
         self._ifindexes: set[int] = set()    # the indexes of ``interfaces``
         self.add_interface(Loopback(kernel))     # lo is always index 1 in a new namespace
@@ -57,12 +61,14 @@ class NetNamespace:
         if not dev.ifindex or dev.ifindex in self._ifindexes:
             dev.ifindex = self._new_ifindex()
         dev.netns = self
+        self.generation += 1
         self.interfaces[dev.name] = dev
         self._ifindexes.add(dev.ifindex)
         for a in dev.addrs:
             self._connected_route(dev, a)
 
     def remove_interface(self, dev) -> None:
+        self.generation += 1
         if self.interfaces.pop(dev.name, None) is dev:
             self._ifindexes.discard(dev.ifindex)
         self.routes.remove_dev(dev)
@@ -73,6 +79,7 @@ class NetNamespace:
         dev.lw_carrier = False
 
     def rename(self, dev, new: str) -> None:
+        self.generation += 1
         del self.interfaces[dev.name]
         dev.name = new
         self.interfaces[new] = dev
@@ -83,6 +90,9 @@ class NetNamespace:
         port it is) go to linkwatch."""
         was_up = dev.up
         dev.up = up
+        self.generation += 1
+        if dev.netns is not None and dev.netns is not self:
+            dev.netns.generation += 1
         if not up:
             self.stack.neigh.flush_dev(dev)
         if up and not was_up:
@@ -99,11 +109,17 @@ class NetNamespace:
         """``ip addr add CIDR dev DEV``: also adds the prefix route."""
         iface = ipaddress.IPv4Interface(cidr)
         dev.addrs.append(iface)
+        self.generation += 1
+        if dev.netns is not None and dev.netns is not self:
+            dev.netns.generation += 1
         self._connected_route(dev, iface)
 
     def del_address(self, dev, cidr: str) -> None:
         iface = ipaddress.IPv4Interface(cidr)
         dev.addrs = [a for a in dev.addrs if a != iface]
+        self.generation += 1
+        if dev.netns is not None and dev.netns is not self:
+            dev.netns.generation += 1
         self.routes.remove(lambda r: r.dev is dev and r.src == str(iface.ip))
 
     def _connected_route(self, dev, iface) -> None:
