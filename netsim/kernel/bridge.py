@@ -85,7 +85,9 @@ class Bridge(Interface):
         if ingress is not None and (group or dst == self.mac):
             self.stats.rx_packets += 1
             self.stats.rx_bytes += frame.size
-            self.kernel.capture(self, frame)
+            kernel = self.kernel
+            if kernel.hops is not None or kernel.pcap is not None:
+                kernel.capture(self, frame)
             self.netns.stack.receive(self, frame)
             if not group:
                 return
@@ -105,21 +107,25 @@ class Bridge(Interface):
                     return
             port.xmit(frame)
             return
+        flood_only = ingress is None or frame.type != ETH_IP   # nothing for br_netfilter (ARP)
+        if flood_only and self.kernel.hops is None:
+            self._flood(self.ports, frame, ingress)
+            return
         ports = [p for p in self.ports if p is not ingress and p.up]
         why = "broadcast" if group else "FDB miss"
         if self.kernel.hops is not None:
             self.kernel.trace(ingress or self, frame, f"{self.name}: {why}, flood to {len(ports)} ports")
-        if ingress is None or frame.type != ETH_IP:
-            self._flood(ports, frame)   # nothing for br_netfilter to look at (ARP floods)
+        if flood_only:
+            self._flood(ports, frame)
             return
         for p in ports:
             self._out(ingress, p, frame)
 
-    def _flood(self, ports: list, frame) -> None:
-        """Send a copy of ``frame`` out of each port, in port order.  The
-        copies sent through veths cross together: one scheduled arrival for
-        the run of consecutive veth ports (the same instants, in the same
-        order, as one arrival per copy)."""
+    def _flood(self, ports: list, frame, ingress=None) -> None:
+        """Send a copy of ``frame`` out of each port that is up, but
+        ``ingress``, in port order.  The copies sent through veths cross
+        together: one scheduled arrival for the run of consecutive veth ports
+        (the same instants, in the same order, as one arrival per copy)."""
         arrivals: list = []
         kernel = self.kernel
         sched = kernel.sched
@@ -128,7 +134,9 @@ class Bridge(Interface):
         capturing = kernel.hops is not None or kernel.pcap is not None
         size = frame.size
         for p in ports:
-            if type(p) is VethEnd and not capturing and p.up:
+            if p is ingress or not p.up:
+                continue
+            if type(p) is VethEnd and not capturing:
                 peer = p.peer
                 if peer is not None and peer.up:
                     stats = p.stats

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from .packet import ARP, BROADCAST, ETH_ARP
+from .packet import ARP, BROADCAST, ETH_ARP, ETH_IP
 
 VETH_DELAY = 20e-6     # one crossing of a veth pair, in simulated seconds
 LOOPBACK_DELAY = 5e-6
@@ -128,7 +128,11 @@ class Interface:
         if master is not None:
             master.port_input(self, frame)
         elif self.netns is not None:
-            self.netns.stack.receive(self, frame)
+            if frame.type == ETH_IP and frame.dst == self.mac:
+                # IPStack.receive's test and dispatch, inline for unicast IP
+                self.netns.stack.ip_input(self, frame.payload)
+            else:
+                self.netns.stack.receive(self, frame)
 
 
 class Loopback(Interface):
@@ -151,9 +155,13 @@ class Loopback(Interface):
         if not self.up:
             self.stats.rx_dropped += 1
             return
-        self.stats.rx_packets += 1
-        self.stats.rx_bytes += frame.size
-        self.netns.stack.receive(self, frame)
+        stats = self.stats
+        stats.rx_packets += 1
+        stats.rx_bytes += frame.size
+        if frame.type == ETH_IP:        # IPStack.receive's dispatch, inline
+            self.netns.stack.ip_input(self, frame.payload)
+        else:
+            self.netns.stack.receive(self, frame)
 
 
 class Uplink(Interface):

@@ -216,7 +216,11 @@ class IPStack:
 
     def _filter(self, chain: str, pkt, in_iface, out_iface) -> bool:
         table = self.netns.netfilter.tables["filter"]
-        prog = table.program(chain, in_iface, out_iface)
+        prog = None
+        if table._walks_generation == table.generation:     # Table.program's cache, inline
+            prog = table._walks.get((chain, in_iface, out_iface))
+        if prog is None:
+            prog = table.program(chain, in_iface, out_iface)
         if prog:
             trail: list = []
             # conntrack is asked for the state only if a rule matches on it
@@ -264,8 +268,9 @@ class IPStack:
         if rule is not None and rule.target == "DNAT":
             ip, _, port = rule.to_destination.partition(":")
             new = _rewrite(pkt, dst=(ip, int(port) if port else None))
-            self.kernel.trace(None, pkt, f"{self.netns.name}: DNAT {_desc(pkt)} → {rule.to_destination}",
-                              netns=self.netns)
+            if self.kernel.hops is not None:
+                self.kernel.trace(None, pkt, f"{self.netns.name}: DNAT {_desc(pkt)} → {rule.to_destination}",
+                                  netns=self.netns)
             ct.confirm(Conn(key, flow_tuple(new), flow_tuple(new)))
             return new
         ct.confirm(Conn(key, key, key))
@@ -290,8 +295,9 @@ class IPStack:
                 src, _, port = (rule.to_source or "").partition(":")
                 src = src or self.source_for(dev, pkt.dst)
                 sport = int(port) if port else conn.dnat[2]
-                self.kernel.trace(None, pkt, f"{self.netns.name}: {rule.target} {pkt.src} → {src}",
-                                  netns=self.netns)
+                if self.kernel.hops is not None:
+                    self.kernel.trace(None, pkt, f"{self.netns.name}: {rule.target} {pkt.src} → {src}",
+                                      netns=self.netns)
                 nf.conntrack.set_snat(conn, (conn.dnat[0], src, sport) + conn.dnat[3:])
         trans, dnat = conn.trans, conn.dnat
         if trans[1] != dnat[1] or trans[2] != dnat[2]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import itertools
+from functools import partial
 
 from . import addrconf
 from .interface import Loopback
@@ -28,7 +29,10 @@ class NetNamespace:
         self.interfaces: dict[str, object] = {}
         self.routes = RouteTable()
         self.route6_seq = itertools.count()   # IPv6 routes (on their devices) in the order added
-        self.netfilter = Netfilter(clock=lambda: kernel.sched.now)
+        # conntrack's clock: the scheduler's ``now``, read by a C-level
+        # partial rather than a lambda's Python frame (a kernel keeps its
+        # scheduler for life)
+        self.netfilter = Netfilter(clock=partial(getattr, kernel.sched, "now"))
         self.sysctl: dict[str, int] = {"net.ipv4.ip_forward": 0}
         self.stack = IPStack(self)
         self.udp: dict = {}
