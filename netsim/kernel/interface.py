@@ -146,6 +146,19 @@ class Loopback(Interface):
         super().__init__(kernel, "lo", "00:00:00:00:00:00", mtu=65536)
         self.addrs = [ipaddress.IPv4Interface("127.0.0.1/8")]
 
+    def xmit(self, frame) -> None:
+        """As :meth:`Interface.xmit`, with ``_xmit`` inline."""
+        if not self.up:
+            Interface.xmit(self, frame)
+            return
+        stats = self.stats
+        stats.tx_packets += 1
+        stats.tx_bytes += frame.size
+        kernel = self.kernel
+        if kernel.hops is not None or kernel.pcap is not None:
+            kernel.capture(self, frame)
+        kernel.sched.call_later(LOOPBACK_DELAY, self.deliver, frame)
+
     def _xmit(self, frame) -> None:
         self.kernel.sched.call_later(LOOPBACK_DELAY, self.deliver, frame)
 

@@ -150,7 +150,9 @@ class IPStack:
             local = self.is_local(pkt.dst)
             route = routes.lookup(pkt.dst)
         if local:
-            route = self._local_route(pkt.dst)
+            route = self._local_routes.get(pkt.dst)     # _local_route's cache, inline
+            if route is None or route.dev is not self.netns.interfaces.get("lo"):
+                route = self._local_route(pkt.dst)
         if route is None:
             return False
         if not self._filter("OUTPUT", pkt, None, route.dev.name):
@@ -279,7 +281,11 @@ class IPStack:
     def _nat_post(self, pkt: IPv4, in_iface, out_iface: str) -> IPv4:
         """nat POSTROUTING: MASQUERADE/SNAT decided on a connection's first packet."""
         nf = self.netns.netfilter
-        conn = nf.conntrack.after_dnat(pkt)
+        t = pkt.payload         # Conntrack.after_dnat, inline
+        if pkt.proto == PROTO_ICMP:
+            conn = nf.conntrack.by_dnat.get((PROTO_ICMP, pkt.src, t.ident, pkt.dst, t.ident))
+        else:
+            conn = nf.conntrack.by_dnat.get((pkt.proto, pkt.src, t.sport, pkt.dst, t.dport))
         if conn is None:
             return pkt
         if not conn.post_done:
