@@ -273,7 +273,8 @@ class IPStack:
             if self.kernel.hops is not None:
                 self.kernel.trace(None, pkt, f"{self.netns.name}: DNAT {_desc(pkt)} → {rule.to_destination}",
                                   netns=self.netns)
-            ct.confirm(Conn(key, flow_tuple(new), flow_tuple(new)))
+            translated = flow_tuple(new)
+            ct.confirm(Conn(key, translated, translated))
             return new
         ct.confirm(Conn(key, key, key))
         return pkt
