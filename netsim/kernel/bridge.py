@@ -15,6 +15,7 @@ from .interface import VETH_DELAY, Interface, VethEnd, deliver_all
 from .packet import ETH_IP
 
 FDB_AGEING = 300.0
+_GROUP_BIT = {c: int(c, 16) & 1 for c in "0123456789abcdefABCDEF"}
 
 
 @dataclass
@@ -65,10 +66,13 @@ class Bridge(Interface):
 
     def port_input(self, port: Interface, frame) -> None:
         """A frame arrives on one of the bridge's ports."""
-        now = self.kernel.sched.now
-        entry = self.fdb.get(frame.src)
-        if entry is None or not entry.local:
-            self.fdb[frame.src] = FdbEntry(frame.src, port, now)
+        src = frame.src
+        entry = self.fdb.get(src)
+        if entry is None:
+            self.fdb[src] = FdbEntry(src, port, self.kernel.sched.now)
+        elif not entry.local:           # learnt again: moves and is refreshed
+            entry.port = port
+            entry.updated = self.kernel.sched.now
         self._forward(port, frame)
 
     def _xmit(self, frame) -> None:
@@ -77,40 +81,69 @@ class Bridge(Interface):
 
     def _forward(self, ingress: Interface | None, frame) -> None:
         dst = frame.dst
-        group = int(dst[:2], 16) & 1
+        group = _GROUP_BIT[dst[1]]      # the I/G bit: the low bit of the first octet
         if ingress is not None and (group or dst == self.mac):
             self.stats.rx_packets += 1
             self.stats.rx_bytes += frame.size
-            self.kernel.capture(self, frame)
+            kernel = self.kernel
+            if kernel.hops is not None or kernel.pcap is not None:
+                kernel.capture(self, frame)
             self.netns.stack.receive(self, frame)
             if not group:
                 return
         entry = None if group else self.lookup(dst)
         if entry is not None:
-            if entry.port is ingress:
+            port = entry.port
+            if port is ingress:
                 return
-            if self.kernel.hops is not None:
-                self.kernel.trace(ingress or self, frame, f"{self.name}: FDB hit, forward to {entry.port.name}")
-            self._out(ingress, entry.port, frame)
+            kernel = self.kernel
+            if kernel.hops is not None:
+                kernel.trace(ingress or self, frame, f"{self.name}: FDB hit, forward to {port.name}")
+            if ingress is not None and frame.type == ETH_IP:     # _out, inline
+                netns = self.netns
+                if netns.sysctl.get("net.bridge.bridge-nf-call-iptables", 0) and \
+                        not netns.stack.bridge_forward_allowed(self, frame.payload):
+                    kernel.trace(ingress, frame, f"{self.name}: iptables FORWARD dropped")
+                    return
+            port.xmit(frame)
+            return
+        flood_only = ingress is None or frame.type != ETH_IP   # nothing for br_netfilter (ARP)
+        if flood_only and self.kernel.hops is None:
+            self._flood(self.ports, frame, ingress)
             return
         ports = [p for p in self.ports if p is not ingress and p.up]
         why = "broadcast" if group else "FDB miss"
         if self.kernel.hops is not None:
             self.kernel.trace(ingress or self, frame, f"{self.name}: {why}, flood to {len(ports)} ports")
-        if ingress is None or frame.type != ETH_IP:
-            self._flood(ports, frame)   # nothing for br_netfilter to look at (ARP floods)
+        if flood_only:
+            self._flood(ports, frame)
             return
         for p in ports:
             self._out(ingress, p, frame)
 
-    def _flood(self, ports: list, frame) -> None:
-        """Send a copy of ``frame`` out of each port, in port order.  The
-        copies sent through veths cross together: one scheduled arrival for
-        the run of consecutive veth ports (the same instants, in the same
-        order, as one arrival per copy)."""
+    def _flood(self, ports: list, frame, ingress=None) -> None:
+        """Send a copy of ``frame`` out of each port that is up, but
+        ``ingress``, in port order.  The copies sent through veths cross
+        together: one scheduled arrival for the run of consecutive veth ports
+        (the same instants, in the same order, as one arrival per copy)."""
         arrivals: list = []
-        sched = self.kernel.sched
+        kernel = self.kernel
+        sched = kernel.sched
+        # VethEnd.send, inline for a veth whose peer is up when no capture
+        # runs (counting a copy cannot start one): count, and the peer.
+        capturing = kernel.hops is not None or kernel.pcap is not None
+        size = frame.size
         for p in ports:
+            if p is ingress or not p.up:
+                continue
+            if type(p) is VethEnd and not capturing:
+                peer = p.peer
+                if peer is not None and peer.up:
+                    stats = p.stats
+                    stats.tx_packets += 1
+                    stats.tx_bytes += size
+                    arrivals.append(peer)
+                    continue
             if isinstance(p, VethEnd):
                 peer = p.send(frame)
                 if peer is not None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
+from .packet import ARP, BROADCAST, ETH_ARP, ETH_IP
+
 VETH_DELAY = 20e-6     # one crossing of a veth pair, in simulated seconds
 LOOPBACK_DELAY = 5e-6
 
@@ -126,7 +128,11 @@ class Interface:
         if master is not None:
             master.port_input(self, frame)
         elif self.netns is not None:
-            self.netns.stack.receive(self, frame)
+            if frame.type == ETH_IP and frame.dst == self.mac:
+                # IPStack.receive's test and dispatch, inline for unicast IP
+                self.netns.stack.ip_input(self, frame.payload)
+            else:
+                self.netns.stack.receive(self, frame)
 
 
 class Loopback(Interface):
@@ -140,6 +146,19 @@ class Loopback(Interface):
         super().__init__(kernel, "lo", "00:00:00:00:00:00", mtu=65536)
         self.addrs = [ipaddress.IPv4Interface("127.0.0.1/8")]
 
+    def xmit(self, frame) -> None:
+        """As :meth:`Interface.xmit`, with ``_xmit`` inline."""
+        if not self.up:
+            Interface.xmit(self, frame)
+            return
+        stats = self.stats
+        stats.tx_packets += 1
+        stats.tx_bytes += frame.size
+        kernel = self.kernel
+        if kernel.hops is not None or kernel.pcap is not None:
+            kernel.capture(self, frame)
+        kernel.sched.call_later(LOOPBACK_DELAY, self.deliver, frame)
+
     def _xmit(self, frame) -> None:
         self.kernel.sched.call_later(LOOPBACK_DELAY, self.deliver, frame)
 
@@ -149,9 +168,13 @@ class Loopback(Interface):
         if not self.up:
             self.stats.rx_dropped += 1
             return
-        self.stats.rx_packets += 1
-        self.stats.rx_bytes += frame.size
-        self.netns.stack.receive(self, frame)
+        stats = self.stats
+        stats.rx_packets += 1
+        stats.rx_bytes += frame.size
+        if frame.type == ETH_IP:        # IPStack.receive's dispatch, inline
+            self.netns.stack.ip_input(self, frame.payload)
+        else:
+            self.netns.stack.receive(self, frame)
 
 
 class Uplink(Interface):
@@ -192,10 +215,20 @@ class VethEnd(Interface):
 
     def xmit(self, frame) -> None:
         """As :meth:`Interface.xmit`, with the crossing to the peer inline
-        (every frame of a container crosses two veth ends)."""
+        (every frame of a container crosses two veth ends); :meth:`send`
+        inline when both ends are up and no capture runs."""
+        kernel = self.kernel
+        peer = self.peer
+        if (self.up and peer is not None and peer.up and kernel.hops is None
+                and kernel.pcap is None):
+            stats = self.stats
+            stats.tx_packets += 1
+            stats.tx_bytes += frame.size
+            kernel.sched.call_later(VETH_DELAY, peer.deliver, frame)
+            return
         peer = self.send(frame)
         if peer is not None:
-            self.kernel.sched.call_later(VETH_DELAY, peer.deliver, frame)
+            kernel.sched.call_later(VETH_DELAY, peer.deliver, frame)
 
     def send(self, frame):
         """The transmit half of :meth:`xmit`: count and capture ``frame``;
@@ -226,9 +259,36 @@ class VethEnd(Interface):
 
 
 def deliver_all(devices, frame) -> None:
-    """Copies of ``frame`` arrive on ``devices`` in order, at one instant."""
+    """Copies of ``frame`` arrive on ``devices`` in order, at one instant.
+
+    A broadcast ARP request (a bridge's flood) is the common case: on a veth
+    that is up, not enslaved, in a namespace and with no capture running,
+    :meth:`Interface.deliver` counts it and hands it to the namespace's
+    stack, whose :meth:`~netsim.kernel.ipv4.IPStack.receive` accepts a
+    broadcast and whose ``arp_input`` ignores a request for an address the
+    device does not have.  That is done inline here (the same counters; the
+    stack is called only for the device that owns the address); any other
+    frame or device takes :meth:`~Interface.deliver`."""
+    payload = frame.payload
+    if frame.type != ETH_ARP or frame.dst != BROADCAST or payload.op != ARP.REQUEST:
+        for dev in devices:
+            dev.deliver(frame)
+        return
+    target, size = payload.pdst, frame.size
     for dev in devices:
-        dev.deliver(frame)
+        kernel = dev.kernel
+        if (type(dev) is not VethEnd or not dev.up or dev.master is not None or dev.netns is None
+                or kernel.hops is not None or kernel.pcap is not None):
+            dev.deliver(frame)
+            continue
+        stats = dev.stats
+        stats.rx_packets += 1
+        stats.rx_bytes += size
+        addrs = dev.addrs           # Interface.has_address, inline
+        if addrs is not dev._addr_list or len(addrs) != dev._addr_len:
+            dev._addresses()
+        if target in dev._addr_texts:
+            dev.netns.stack.receive(dev, frame)
 
 
 def veth_pair(kernel, name: str, peer_name: str, mac: str | None = None,

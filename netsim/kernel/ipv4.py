@@ -31,9 +31,30 @@ class IPStack:
         self.neigh = NeighborTable(self)
         self._ident = 0
         self._local_routes: dict = {}
+        self._local: dict[str, bool] = {}     # is_local's answers, for _local_generation
+        self._local_generation = -1
 
     # -- addresses ---------------------------------------------------------
     def is_local(self, addr: str) -> bool:
+        """Whether ``addr`` is an address of this namespace (``inet_addr_type``
+        says RTN_LOCAL): an address of a device that is up, or 127/8 with a
+        loopback up.  The answers are remembered per address until the
+        namespace's ``generation`` moves, which every change of its devices,
+        their up flags or their addresses bumps (see NetNamespace)."""
+        netns = self.netns
+        local = self._local
+        if self._local_generation != netns.generation:
+            local.clear()
+            self._local_generation = netns.generation
+        found = local.get(addr)
+        if found is None:
+            found = self._is_local(addr)
+            if len(local) >= 4096:
+                local.clear()
+            local[addr] = found
+        return found
+
+    def _is_local(self, addr: str) -> bool:
         a = ip_int(addr)
         for dev in self.netns.interfaces.values():
             if not dev.up:
@@ -81,14 +102,15 @@ class IPStack:
             self.neigh.update(arp.psrc, dev, arp.hwsrc, create=False)
 
     def ip_input(self, dev, pkt: IPv4) -> None:
+        name = dev.name
         if dev.kind != "loopback":
             # A looped-back packet keeps the conntrack entry it got on output
             # (nf_conntrack_in: "previously seen"): no second NAT lookup.
-            pkt = self._nat_pre(pkt, dev.name, "PREROUTING")
+            pkt = self._nat_pre(pkt, name, "PREROUTING")
             if pkt is None:
                 return
         if self.is_local(pkt.dst):
-            if self._filter("INPUT", pkt, dev.name, None):
+            if self._filter("INPUT", pkt, name, None):
                 self.netns.deliver_local(pkt, dev)
             return
         if not self.netns.sysctl.get("net.ipv4.ip_forward", 0):
@@ -118,7 +140,8 @@ class IPStack:
         dst = pkt.dst
         routes = self.netns.routes
         local = self.is_local(dst)
-        route = routes.lookup(dst)
+        # a local destination goes through the local table (_local_route)
+        route = None if local else routes.lookup(dst)
         if route is None and not local:
             if self.kernel.hops is not None:
                 self.kernel.trace(None, pkt, f"{self.netns.name}: no route to {pkt.dst} "
@@ -131,7 +154,9 @@ class IPStack:
             local = self.is_local(pkt.dst)
             route = routes.lookup(pkt.dst)
         if local:
-            route = self._local_route(pkt.dst)
+            route = self._local_routes.get(pkt.dst)     # _local_route's cache, inline
+            if route is None or route.dev is not self.netns.interfaces.get("lo"):
+                route = self._local_route(pkt.dst)
         if route is None:
             return False
         if not self._filter("OUTPUT", pkt, None, route.dev.name):
@@ -150,8 +175,8 @@ class IPStack:
         return route
 
     def _post_and_send(self, pkt: IPv4, route, in_iface) -> None:
-        pkt = self._nat_post(pkt, in_iface, route.dev.name)
         dev = route.dev
+        pkt = self._nat_post(pkt, in_iface, dev.name)
         if dev.kind == "loopback":
             dev.xmit(Ether("00:00:00:00:00:00", "00:00:00:00:00:00", ETH_IP, pkt))
             return
@@ -222,16 +247,22 @@ class IPStack:
         return "NEW"
 
     def _filter(self, chain: str, pkt, in_iface, out_iface) -> bool:
-        table = self.netns.netfilter.filter
-        trail: list = []
-        rule = None
-        prog = table.program(chain, in_iface, out_iface)
+        table = self.netns.netfilter.tables["filter"]
+        prog = None
+        if table._walks_generation == table.generation:     # Table.program's cache, inline
+            prog = table._walks.get((chain, in_iface, out_iface))
+        if prog is None:
+            prog = table.program(chain, in_iface, out_iface)
         if prog:
+            trail: list = []
             # conntrack is asked for the state only if a rule matches on it
             ctx = HookContext(in_iface, out_iface, lambda: self._ctstate(pkt), self.is_local)
             rule = table.run(prog, pkt, ctx, trail)
-        verdict = rule.target if rule is not None else table.policy[chain]
-        if verdict in ("DROP", "REJECT"):
+            verdict = rule.target if rule is not None else table.policy[chain]
+        else:               # no rule can match: the policy
+            trail = ()
+            verdict = table.policy[chain]
+        if verdict == "DROP" or verdict == "REJECT":
             where = f" ({trail[-1][1].spec(trail[-1][0])})" if trail else ""
             self.kernel.trace(None, pkt, f"{self.netns.name}: iptables {chain} {verdict}{where}",
                               netns=self.netns)
@@ -247,28 +278,33 @@ class IPStack:
         nf = self.netns.netfilter
         ct = nf.conntrack
         conn, direction = ct.lookup(pkt)
-        if direction == "related":
-            conn = ct.related(pkt)
-            return self._unnat_error(pkt, conn) if conn is not None else pkt
         if conn is not None:
             if direction == "reply":
                 conn.seen_reply = True
-                return _rewrite(pkt, dst=conn.orig[1:3], src=conn.orig[3:5])
-            return _rewrite(pkt, dst=conn.dnat[3:5])
+                orig = conn.orig
+                return _translate(pkt, orig[3], orig[4], orig[1], orig[2])
+            dnat = conn.dnat
+            return _translate(pkt, None, None, dnat[3], dnat[4])
+        if direction == "related":
+            conn = ct.related(pkt)
+            return self._unnat_error(pkt, conn) if conn is not None else pkt
         if nf.is_empty():
             return pkt
         key = flow_tuple(pkt)
         trail: list = []
         rule = None
-        prog = nf.nat.program(chain, in_iface, None)
+        nat = nf.tables["nat"]
+        prog = nat.program(chain, in_iface, None)
         if prog:
-            rule = nf.nat.run(prog, pkt, self._ctx(in_iface, None, "NEW"), trail)
+            rule = nat.run(prog, pkt, self._ctx(in_iface, None, "NEW"), trail)
         if rule is not None and rule.target == "DNAT":
             ip, _, port = rule.to_destination.partition(":")
             new = _rewrite(pkt, dst=(ip, int(port) if port else None))
-            self.kernel.trace(None, pkt, f"{self.netns.name}: DNAT {_desc(pkt)} → {rule.to_destination}",
-                              netns=self.netns)
-            ct.confirm(Conn(key, flow_tuple(new), flow_tuple(new)))
+            if self.kernel.hops is not None:
+                self.kernel.trace(None, pkt, f"{self.netns.name}: DNAT {_desc(pkt)} → {rule.to_destination}",
+                                  netns=self.netns)
+            translated = flow_tuple(new)
+            ct.confirm(Conn(key, translated, translated))
             return new
         ct.confirm(Conn(key, key, key))
         return pkt
@@ -276,26 +312,33 @@ class IPStack:
     def _nat_post(self, pkt: IPv4, in_iface, out_iface: str) -> IPv4:
         """nat POSTROUTING: MASQUERADE/SNAT decided on a connection's first packet."""
         nf = self.netns.netfilter
-        conn = nf.conntrack.after_dnat(pkt)
+        t = pkt.payload         # Conntrack.after_dnat, inline
+        if pkt.proto == PROTO_ICMP:
+            conn = nf.conntrack.by_dnat.get((PROTO_ICMP, pkt.src, t.ident, pkt.dst, t.ident))
+        else:
+            conn = nf.conntrack.by_dnat.get((pkt.proto, pkt.src, t.sport, pkt.dst, t.dport))
         if conn is None:
             return pkt
         if not conn.post_done:
             conn.post_done = True
             trail: list = []
             rule = None
-            prog = nf.nat.program("POSTROUTING", in_iface, out_iface)
+            nat = nf.tables["nat"]
+            prog = nat.program("POSTROUTING", in_iface, out_iface)
             if prog:
-                rule = nf.nat.run(prog, pkt, self._ctx(in_iface, out_iface, "NEW"), trail)
+                rule = nat.run(prog, pkt, self._ctx(in_iface, out_iface, "NEW"), trail)
             if rule is not None and rule.target in ("MASQUERADE", "SNAT"):
                 dev = self.netns.interfaces[out_iface]
                 src, _, port = (rule.to_source or "").partition(":")
                 src = src or self.source_for(dev, pkt.dst)
                 sport = int(port) if port else conn.dnat[2]
-                self.kernel.trace(None, pkt, f"{self.netns.name}: {rule.target} {pkt.src} → {src}",
-                                  netns=self.netns)
+                if self.kernel.hops is not None:
+                    self.kernel.trace(None, pkt, f"{self.netns.name}: {rule.target} {pkt.src} → {src}",
+                                      netns=self.netns)
                 nf.conntrack.set_snat(conn, (conn.dnat[0], src, sport) + conn.dnat[3:])
-        if conn.trans[1:3] != conn.dnat[1:3]:
-            return _rewrite(pkt, src=conn.trans[1:3])
+        trans, dnat = conn.trans, conn.dnat
+        if trans[1] != dnat[1] or trans[2] != dnat[2]:
+            return _translate(pkt, trans[1], trans[2], None, None)
         return pkt
 
     def _unnat_error(self, pkt: IPv4, conn: Conn) -> IPv4:
@@ -322,15 +365,33 @@ def _desc(pkt) -> str:
 
 
 def _rewrite(pkt: IPv4, src=None, dst=None) -> IPv4:
-    """A copy of ``pkt`` with (address, port) pairs replaced; None keeps a field."""
+    """``pkt`` with (address, port) pairs replaced; None keeps a field (see
+    :func:`_translate`)."""
+    src, sport = src if src is not None else (None, None)
+    dst, dport = dst if dst is not None else (None, None)
+    return _translate(pkt, src, sport, dst, dport)
+
+
+def _translate(pkt: IPv4, src, sport, dst, dport) -> IPv4:
+    """A copy of ``pkt`` with its source and destination address and port
+    replaced; None keeps a field, and ports are only TCP's and UDP's.  When
+    nothing would change, ``pkt`` itself: the model never changes a packet
+    in place once it is sent (NAT, the TTL and ICMP errors change copies),
+    so the copy would only cost."""
+    ports = pkt.proto == PROTO_TCP or pkt.proto == PROTO_UDP
+    t = pkt.payload
+    if ((src is None or src == pkt.src) and (dst is None or dst == pkt.dst)
+            and (not ports or ((sport is None or sport == t.sport)
+                               and (dport is None or dport == t.dport)))):
+        return pkt
     new = pkt.copy()
     t = new.payload
     if src is not None:
-        new.src = src[0]
-        if src[1] is not None and pkt.proto in (PROTO_TCP, PROTO_UDP):
-            t.sport = src[1]
+        new.src = src
+        if sport is not None and ports:
+            t.sport = sport
     if dst is not None:
-        new.dst = dst[0]
-        if dst[1] is not None and pkt.proto in (PROTO_TCP, PROTO_UDP):
-            t.dport = dst[1]
+        new.dst = dst
+        if dport is not None and ports:
+            t.dport = dport
     return new

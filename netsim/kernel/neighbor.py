@@ -65,7 +65,7 @@ class NeighborTable:
         key = (ip, dev.ifindex)
         entry = self.entries.get(key)
         if entry is not None and entry.mac is not None:
-            if self.sched.now - entry.updated > REACHABLE_TIME and entry.state != "PERMANENT":
+            if self.stack.kernel.sched.now - entry.updated > REACHABLE_TIME and entry.state != "PERMANENT":
                 entry.state = "STALE"
             dev.xmit(Ether(dev.mac, entry.mac, 0x0800, ip_packet))
             return

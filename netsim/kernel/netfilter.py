@@ -313,13 +313,16 @@ class Table:
     def run(prog: list, pkt, ctx: HookContext, trail: list) -> Rule | None:
         """:meth:`evaluate` with the chain's :meth:`program` already in hand."""
         i, n = 0, len(prog)
+        size = None                 # len(pkt), once a rule counts it
         while i < n:
             rule, match, kind, skip, owner = prog[i]
             if match is not None and not match(pkt, ctx):
                 i = skip if kind is _JUMP else i + 1
                 continue
             rule.pkts += 1
-            rule.bytes += len(pkt)
+            if size is None:
+                size = len(pkt)
+            rule.bytes += size
             if kind is _TERMINAL:
                 trail.append((owner, rule))
                 return rule
@@ -439,9 +442,14 @@ class Conntrack:
 
     def lookup(self, pkt) -> tuple[Conn | None, str]:
         """The entry a packet belongs to, and its direction ("orig"/"reply")."""
-        if pkt.proto == PROTO_ICMP and pkt.payload.type not in (ICMP.ECHO_REQUEST, ICMP.ECHO_REPLY):
-            return None, "related"
-        key = flow_tuple(pkt)
+        proto = pkt.proto
+        t = pkt.payload
+        if proto == PROTO_ICMP:
+            if t.type != ICMP.ECHO_REQUEST and t.type != ICMP.ECHO_REPLY:
+                return None, "related"
+            key = (proto, pkt.src, t.ident, pkt.dst, t.ident)      # flow_tuple, inline
+        else:
+            key = (proto, pkt.src, t.sport, pkt.dst, t.dport)
         conn = self.by_orig.get(key)
         direction = "orig"
         if conn is None:
@@ -454,7 +462,10 @@ class Conntrack:
             if conn.expires <= now:
                 self._forget(conn)
                 return None, "new"
-            self._refresh(conn, pkt, now, direction)
+            if proto == PROTO_ICMP:         # _refresh, inline for ICMP
+                conn.expires = now + ICMP_TIMEOUT
+            else:
+                self._refresh(conn, pkt, now, direction)
         return conn, direction
 
     def _refresh(self, conn: Conn, pkt, now: float, direction: str) -> None:
@@ -488,7 +499,11 @@ class Conntrack:
             self._forget(conn)
 
     def after_dnat(self, pkt) -> Conn | None:
-        return self.by_dnat.get(flow_tuple(pkt))
+        t = pkt.payload
+        proto = pkt.proto
+        if proto == PROTO_ICMP:                 # flow_tuple, inline
+            return self.by_dnat.get((proto, pkt.src, t.ident, pkt.dst, t.ident))
+        return self.by_dnat.get((proto, pkt.src, t.sport, pkt.dst, t.dport))
 
     def related(self, pkt) -> Conn | None:
         """The entry an ICMP error's embedded packet belongs to."""

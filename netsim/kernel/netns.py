@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import itertools
+from functools import partial
 
 from . import addrconf
 from .interface import Loopback
@@ -35,7 +36,10 @@ class NetNamespace:
         self.interfaces: dict[str, object] = {}
         self.routes = RouteTable()
         self.route6_seq = itertools.count()   # IPv6 routes (on their devices) in the order added
-        self.netfilter = Netfilter(clock=lambda: kernel.sched.now)
+        # conntrack's clock: the scheduler's ``now``, read by a C-level
+        # partial rather than a lambda's Python frame (a kernel keeps its
+        # scheduler for life)
+        self.netfilter = Netfilter(clock=partial(getattr, kernel.sched, "now"))
         self.sysctl: dict[str, int] = {"net.ipv4.ip_forward": 0}
         self.stack = IPStack(self)
         self.udp: dict = {}
@@ -44,6 +48,10 @@ class NetNamespace:
         self.icmp_sockets: list = []        # ping's: echo replies/errors of one ident
         self.raw_icmp_sockets: list = []    # raw, unfiltered (traceroute's receive socket)
         self.icmp_peers: dict = {}          # inet_peer: ICMP error rate limit per destination
+        # Bumped by every change of which devices are here, their names, up
+        # flags and IPv4 addresses (the methods below are the only writers of
+        # those): what the IP stack caches about them (is_local) is keyed on it.
+        self.generation = 0
         self._ifindex = 0
         self._ifindexes: set[int] = set()    # the indexes of ``interfaces``
         self.add_interface(Loopback(kernel))     # lo is always index 1 in a new namespace
@@ -66,12 +74,14 @@ class NetNamespace:
         if not dev.ifindex or dev.ifindex in self._ifindexes:
             dev.ifindex = self._new_ifindex()
         dev.netns = self
+        self.generation += 1
         self.interfaces[dev.name] = dev
         self._ifindexes.add(dev.ifindex)
         for a in dev.addrs:
             self._connected_route(dev, a)
 
     def remove_interface(self, dev) -> None:
+        self.generation += 1
         if self.interfaces.pop(dev.name, None) is dev:
             self._ifindexes.discard(dev.ifindex)
         self.routes.remove_dev(dev)
@@ -82,6 +92,7 @@ class NetNamespace:
         dev.lw_carrier = False
 
     def rename(self, dev, new: str) -> None:
+        self.generation += 1
         del self.interfaces[dev.name]
         dev.name = new
         self.interfaces[new] = dev
@@ -92,6 +103,9 @@ class NetNamespace:
         port it is) go to linkwatch."""
         was_up = dev.up
         dev.up = up
+        self.generation += 1
+        if dev.netns is not None and dev.netns is not self:
+            dev.netns.generation += 1
         if not up:
             self.stack.neigh.flush_dev(dev)
             if was_up:
@@ -115,6 +129,9 @@ class NetNamespace:
         if not broadcast:
             iface.brd = False
         dev.addrs.append(iface)
+        self.generation += 1
+        if dev.netns is not None and dev.netns is not self:
+            dev.netns.generation += 1
         self._connected_route(dev, iface)
 
     def del_address(self, dev, cidr: str) -> None:
@@ -122,6 +139,9 @@ class NetNamespace:
         device's last address takes all its routes (``fib_disable_ip``)."""
         iface = ipaddress.IPv4Interface(cidr)
         dev.addrs = [a for a in dev.addrs if a != iface]
+        self.generation += 1
+        if dev.netns is not None and dev.netns is not self:
+            dev.netns.generation += 1
         self.routes.remove(lambda r: r.dev is dev and r.src == str(iface.ip))
         if not dev.addrs:
             self.routes.remove_dev(dev)

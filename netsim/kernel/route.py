@@ -21,6 +21,7 @@ class Route:
     def __post_init__(self) -> None:
         self._net = int(self.dst.network_address)
         self._mask = int(self.dst.netmask)
+        self._plen = self.dst.prefixlen
 
     def show(self) -> str:
         """One line of iproute2's ``ip route`` for this route."""
@@ -65,7 +66,9 @@ class RouteTable:
         for r in self.routes:
             if (addr & r._mask) != r._net or not r.dev.up:
                 continue
-            if best is None or (r.dst.prefixlen, -r.metric) > (best.dst.prefixlen, -best.metric):
+            # the longest prefix, then the lowest metric; the first of equals
+            if best is None or r._plen > best._plen or (
+                    r._plen == best._plen and r.metric < best.metric):
                 best = r
         return best
 
