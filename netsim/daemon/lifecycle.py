@@ -3,9 +3,10 @@
 Models dockerd's ``create.go``, ``start.go``, ``stop.go``, ``delete.go`` and
 ``exec.go``.  The container's main program runs as a simulated process; when
 it returns, the container exits and its network is released.  ``docker stop``
-sends SIGTERM: a busybox program running as PID 1 has no handler for it, so
-the kernel ignores it and the daemon sends SIGKILL after the timeout (exit
-status 137), as on a real host.
+sends the stop signal (SIGTERM) to PID 1: a busybox program running as PID 1
+has no handler for it (a shell with ``trap`` has one), so the kernel ignores
+it and the daemon sends SIGKILL after the timeout (exit status 137), as on a
+real host.
 """
 from __future__ import annotations
 
@@ -247,7 +248,7 @@ class LifecycleMixin:
         c.proc = proc
         c.process = self.sched.process(program(proc), name=f"{c.name}:pid1")
         c.process.add_callback(lambda ev, c=c, p=c.process: self._on_exit(c, p))
-        c.task.on_kill = lambda proc=proc, p=c.process: _sigkill(proc, p)
+        c.task.on_kill = lambda sig, proc=proc, p=c.process: _fatal_signal(proc, p, sig)
         return c
 
     def _apply_sysctls(self, c) -> None:
@@ -376,10 +377,16 @@ class LifecycleMixin:
         c.manually_stopped = True
         if timeout is None:
             timeout = c.stop_timeout if c.stop_timeout is not None else 10
-        if parse_signal(c.stop_signal or "SIGTERM") == SIGKILL:
+        stop_signal = parse_signal(c.stop_signal or "SIGTERM")
+        if stop_signal == SIGKILL:
             timeout = 0
         if timeout > 0:
-            self.sched.run(until=self.sched.now + timeout)
+            deadline = self.sched.now + timeout
+            self._signal(c, stop_signal)
+            if c.running and c.process is not None:
+                self.sched.run(until=c.process, limit=deadline)
+            if c.running:
+                self.sched.run(until=deadline)    # nothing ended it: the whole timeout passes
         if c.running:
             self._kill(c, SIGKILL)
         return c
@@ -405,7 +412,16 @@ class LifecycleMixin:
             c.manually_stopped = True       # killWithSignal: ExitOnNext cancels restarts
         if signal == SIGKILL:
             self._kill(c, signal)
+        else:
+            self._signal(c, signal)
         return c
+
+    def _signal(self, c, signal: int) -> None:
+        """A signal from the daemon (an ancestor PID namespace) to PID 1: what
+        the kernel does with it depends on the program's handlers."""
+        if c.task is not None:
+            self.kernel.tasks.signal(c.task, signal, from_ancestor=True)
+            self.sched.run(until=self.sched.now)
 
     def _kill(self, c, signal: int) -> None:
         if c.proc is not None:
@@ -532,7 +548,7 @@ class LifecycleMixin:
             proc.env[k] = v
         process = self.sched.process(program(proc), name=f"{c.name}:exec")
         process.add_callback(lambda ev, t=task: self.kernel.tasks.exit(t))
-        task.on_kill = lambda proc=proc, p=process: _sigkill(proc, p)
+        task.on_kill = lambda sig, proc=proc, p=process: _fatal_signal(proc, p, sig)
         c.execs[:] = [e for e in c.execs if not e[3].triggered]   # finished execs are gone
         c.execs.append((task.pid_in(self.kernel.tasks.init_ns), list(argv), self.sched.now, process))
         return proc, process
@@ -556,10 +572,11 @@ class LifecycleMixin:
                                         for t in self.kernel.tasks.in_cgroup(cgroup(c.id))])
 
 
-def _sigkill(proc, process) -> None:
-    """SIGKILL from the kernel (the PID namespace's init died): the program ends."""
+def _fatal_signal(proc, process, sig: int) -> None:
+    """A signal ended the task (SIGKILL when the PID namespace's init died):
+    the program ends; its status is 128 + the signal."""
     if process is not None and not process.triggered:
-        proc.killed_by = SIGKILL
+        proc.killed_by = sig
         process.kill()
 
 

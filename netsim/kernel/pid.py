@@ -23,6 +23,11 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 PID_MAX = 4194304            # kernel.pid_max on 64-bit hosts with systemd
+SIGINT, SIGKILL, SIGPIPE, SIGTERM = 2, 9, 13, 15
+# signal(7)'s default actions other than "terminate"
+DEFAULT_IGNORE = frozenset({17, 18, 23, 28})      # CHLD CONT URG WINCH
+DEFAULT_STOP = frozenset({19, 20, 21, 22})        # STOP TSTP TTIN TTOU
+SIG_IGN = "SIG_IGN"          # a disposition in Task.handlers: the signal is discarded
 RESERVED_PIDS = 300
 TASK_COMM_LEN = 16           # comm holds 15 characters and a NUL
 
@@ -87,7 +92,11 @@ class Task:
     vsz: int = 0                                   # kB of address space / resident (ps VSZ, RSS)
     rss: int = 0
     alive: bool = True
-    on_kill: Callable | None = None                # what SIGKILL ends (the simulated process)
+    # what a fatal signal ends (the simulated process): called with the signal
+    on_kill: Callable | None = None
+    # sigaction: signal -> SIG_IGN or a handler the program installed (called
+    # with the signal when it is delivered); absent: the default action
+    handlers: dict = field(default_factory=dict)
     children: list[Task] = field(default_factory=list)
     # the innermost of ``numbers`` (a task keeps its numbers for life): the
     # namespace it was created in, and its number there (what getpid() returns)
@@ -218,13 +227,35 @@ class TaskTable:
             ns = ns.parent
         return None
 
-    def kill(self, task: Task) -> None:
-        """SIGKILL: the task's program ends and the task exits."""
+    def signal(self, task: Task, sig: int, from_ancestor: bool = False) -> None:
+        """Deliver ``sig`` (``send_signal`` + ``get_signal``): the program's
+        handler runs, an ignored signal is discarded, a stopping one stops the
+        task, any other ends it.  A namespace's init only gets the signals it
+        has handlers for, and SIGKILL from an ancestor namespace
+        (``SIGNAL_UNKILLABLE``)."""
+        if not task.alive or sig == 0:
+            return
+        action = task.handlers.get(sig)
+        if sig != SIGKILL and action is not None:
+            if action is not SIG_IGN:
+                action(sig)
+            return
+        if sig in DEFAULT_IGNORE:
+            return
+        if task.ns.child_reaper is task and not (sig == SIGKILL and from_ancestor):
+            return
+        if sig in DEFAULT_STOP:
+            task.state = "T"
+            return
+        self.kill(task, sig)
+
+    def kill(self, task: Task, sig: int = SIGKILL) -> None:
+        """A fatal signal: the task's program ends and the task exits."""
         if not task.alive:
             return
         hook, task.on_kill = task.on_kill, None
         if hook is not None:
-            hook()
+            hook(sig)
         self.exit(task)
 
     def in_cgroup(self, cgroup: str) -> list[Task]:

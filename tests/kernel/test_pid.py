@@ -57,9 +57,9 @@ def test_orphans_go_to_the_namespace_init_and_init_takes_everyone_with_it():
     t.exit(mid)
     assert daemon.parent is init and daemon.ppid_in(ns) == 1
     killed = []
-    daemon.on_kill = lambda: killed.append("httpd")
+    daemon.on_kill = lambda sig: killed.append(("httpd", sig))
     t.exit(init)
-    assert killed == ["httpd"] and not daemon.alive
+    assert killed == [("httpd", 9)] and not daemon.alive     # zap_pid_ns_processes: SIGKILL
     assert ns.visible() == [] and [x.pid for x in t.init_ns.visible()] == [1]
 
 
@@ -70,3 +70,29 @@ def test_cgroup_members():
     b.cgroup = "/docker/x"
     c = t.fork(b)
     assert t.in_cgroup("/docker/x") == [b, c]
+
+
+def test_signal_delivery_follows_handlers_default_actions_and_init_protection():
+    from netsim.kernel.pid import SIG_IGN
+    t = table()
+    host_init = t.fork(None, cmdline=["/sbin/init"])
+    ns = t.new_namespace()
+    init = t.fork(host_init, ns=ns, cmdline=["sh"])
+    child = t.fork(init, cmdline=["sleep", "100"])
+    ended = []
+    init.on_kill = lambda sig: ended.append(("init", sig))
+    child.on_kill = lambda sig: ended.append(("child", sig))
+    t.signal(init, 15, from_ancestor=True)        # init without a handler: ignored
+    t.signal(init, 9)                             # SIGKILL from inside its namespace: ignored
+    t.signal(child, 17)                           # SIGCHLD: ignored by default
+    assert ended == [] and init.alive and child.alive
+    caught = []
+    init.handlers[15] = caught.append             # trap … TERM
+    init.handlers[10] = SIG_IGN                   # trap '' USR1
+    t.signal(init, 15, from_ancestor=True)
+    t.signal(init, 10, from_ancestor=True)
+    assert caught == [15] and init.alive
+    t.signal(child, 15)                           # an ordinary task: SIGTERM ends it
+    assert ended == [("child", 15)] and not child.alive
+    t.signal(init, 9, from_ancestor=True)         # SIGKILL from the host ends even init
+    assert ended[-1] == ("init", 9) and not init.alive

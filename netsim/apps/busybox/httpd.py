@@ -92,7 +92,7 @@ def _spawn(proc, task, gen, name):
     the task is killed, the task exits when it returns."""
     process = proc.kernel.sched.process(gen, name=name)
     if task is not None:
-        task.on_kill = process.kill
+        task.on_kill = lambda sig, p=process: p.kill()
         process.add_callback(lambda ev, t=task: proc.kernel.tasks.exit(t))
     return process
 

@@ -3,10 +3,11 @@ nproc — on the kernel's task table (:mod:`netsim.kernel.pid`), in the caller's
 PID namespace.  Debian's build has no ``pgrep``/``pkill`` (procps provides
 them) and no ``pidof -s``/``-o``.
 
-Signals, as the kernel delivers them to busybox programs (none installs a
-handler): a namespace's init ignores every signal sent from inside its
-namespace, SIGKILL included; CHLD, CONT, URG and WINCH are ignored; STOP and
-the terminal stops stop the task; everything else ends it.
+Signals go to the kernel's :meth:`~netsim.kernel.pid.TaskTable.signal`: a
+handler the program installed runs (only ash's ``trap`` and its own SIGINT
+catching install any), a namespace's init ignores every other signal sent from
+inside its namespace, SIGKILL included; CHLD, CONT, URG and WINCH are ignored;
+STOP and the terminal stops stop the task; everything else ends it.
 """
 from __future__ import annotations
 
@@ -19,8 +20,7 @@ SIGNALS = ["HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "U
            "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN",
            "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "POLL", "PWR", "SYS"]
 SIGKILL, SIGTERM = 9, 15
-IGNORED = {17, 18, 23, 28}          # CHLD CONT URG WINCH
-STOPPING = {19, 20, 21, 22}         # STOP TSTP TTIN TTOU
+IGNORED = {17, 18, 23, 28}          # CHLD CONT URG WINCH (timeout: nothing to kill)
 ALIASES = {"IOT": 6, "IO": 29, "CLD": 17, "POLL": 29}
 
 # the reference host's CPUs (``nproc`` in a container sees the host's)
@@ -59,15 +59,11 @@ def deliver(proc, target, sig: int) -> str | None:
     running inside it: a shell's child killing the shell)."""
     if proc.uid != 0 and target.uid != proc.uid:
         return "Operation not permitted"
-    if sig == 0 or sig in IGNORED:
+    if sig == 0:
         return None
     ns = _namespace(proc)
-    if ns is not None and ns.child_reaper is target:
-        return None                                # init: no handlers, unkillable from inside
-    if sig in STOPPING:
-        target.state = "T"
-        return None
-    proc.kernel.sched.call_soon(proc.kernel.tasks.kill, target)
+    from_ancestor = ns is None or (target.ns is not ns and ns in target.ns.ancestry)
+    proc.kernel.sched.call_soon(proc.kernel.tasks.signal, target, sig, from_ancestor)
     return None
 
 
@@ -111,7 +107,6 @@ def kill_main(proc):
         return 1
     ns = _namespace(proc)
     rc = 0
-    killed_self = False
     for a in args:
         if not re.fullmatch(r"-?\d+", a):
             proc.err(f"{name}: invalid number '{a}'\n")
@@ -123,17 +118,11 @@ def kill_main(proc):
             proc.err(f"{name}: can't kill pid {pid}: No such process\n")
             rc = 1
             continue
-        if target is proc.task and sig not in IGNORED | STOPPING and sig != 0 \
-                and ns.child_reaper is not target:
-            killed_self = True                     # the applet runs in the shell's own process
-            continue
         err = deliver(proc, target, sig)
         if err:
             proc.err(f"{name}: can't kill pid {pid}: {err}\n")
             rc = 1
     yield 0                                         # the signals land
-    if killed_self:
-        return 128 + sig
     return rc
 
 

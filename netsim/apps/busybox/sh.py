@@ -300,7 +300,14 @@ class Shell:
         self.params: list[str] = []    # $1 $2 … (set --, shift, function calls)
         self.arg0 = "sh"               # $0
         self.jobs: list = []           # (pid, sim Process) of each & job, for wait
+        self.job_signals: dict = {}    # pid -> the signal that ended that job
         self.functions: dict = {}      # NAME() { …; }: sh_compound runs their calls
+        self.traps: dict = {}          # signal (0: EXIT) -> trap action (sh_signals)
+        self.pending_signals: list = []  # caught, their traps not run yet
+
+    def signal_caught(self, sig: int) -> None:
+        """The shell's signal handler: the trap runs between commands."""
+        self.pending_signals.append(sig)
 
     # expansion
     def expand(self, word: str | Word):
@@ -427,11 +434,13 @@ class Shell:
                 if background:
                     self.status = self.background(cmds)
                     continue
-                tail = exec_last and k == len(items) - 1
+                tail = exec_last and k == len(items) - 1 and not self.traps
                 if len(cmds) == 1:               # a simple command (pipeline() without its frame)
                     self.status = yield from self.command(cmds[0], stdin=None, collect=None, tail=tail)
                 else:
                     self.status = yield from self.pipeline(cmds, tail=tail)
+                if self.pending_signals:
+                    yield from sh_signals.dotrap(self)
         except _Exit as e:
             return e.code
         return self.status
@@ -451,9 +460,13 @@ class Shell:
         self.jobs.append((str(task.pid) if task is not None else "", process))
         if task is not None:
             self.last_job = str(task.pid)
-            task.on_kill = process.kill
+            task.on_kill = lambda sig, pid=str(task.pid), p=process: self._job_killed(pid, p, sig)
             process.add_callback(lambda ev, t=task: self.proc.exit_task(t))
         return 0
+
+    def _job_killed(self, pid: str, process, sig: int) -> None:
+        self.job_signals[pid] = sig
+        process.kill()
 
     def pipeline(self, cmds, tail: bool = False):
         """Run a pipeline; ``tail``: a lone command replaces the shell."""
@@ -685,7 +698,9 @@ def sh_main(proc):
         shell = Shell(proc)
         if len(args) > 2:                   # sh -c SCRIPT NAME ARG…: $0 $1…
             shell.arg0, shell.params = args[2], list(args[3:])
-        return (yield from shell.run(args[1], exec_last=True))
+        sh_signals.catch_signals(shell)
+        status = yield from shell.run(args[1], exec_last=True)
+        return (yield from sh_signals.exit_trap(shell, status))
     if args:
         try:
             src = proc.fs.read(proc.fs.norm(args[0], proc.cwd or "/"))
@@ -694,7 +709,9 @@ def sh_main(proc):
             return 2
         shell = Shell(proc)
         shell.arg0, shell.params = args[0], list(args[1:])      # sh SCRIPT ARG…: $0 $1…
-        return (yield from sh_compound.run(shell, src, script=args[0]))
+        sh_signals.catch_signals(shell)
+        status = yield from sh_compound.run(shell, src, script=args[0])
+        return (yield from sh_signals.exit_trap(shell, status))
     if proc.tty and not proc.stdin:
         # An interactive shell on a terminal nobody types into (``docker run -it``
         # followed by a detach): it waits for input until it is killed.
@@ -705,4 +722,6 @@ def sh_main(proc):
 # compound commands (if, for, while, case, functions…), $(( )) and the
 # builtins that go with them (test, [, printf, read, shift, set, local…)
 from . import sh_compound       # noqa: E402  (it imports this module's names)
+from . import sh_signals        # noqa: E402
 BUILTINS.update(sh_compound.BUILTINS)
+BUILTINS["trap"] = sh_signals.trap_builtin

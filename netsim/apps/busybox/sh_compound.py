@@ -511,8 +511,8 @@ def run(shell, src: str, exec_last: bool = False, script: str | None = None):
             if command is None:
                 return status
             parser.skip_newlines()
-            status = yield from interpreter.list_(command, exec_last and parser.peek() is None,
-                                                  None, None)
+            status = yield from interpreter.list_(command, exec_last and parser.peek() is None
+                                                  and not shell.traps, None, None)
     except _Exit as e:
         return e.code
     except _Return as e:
@@ -566,6 +566,9 @@ class Interpreter:
                 continue
             status = yield from self.pipeline(pipe, tail and k == len(pipes) - 1, stdin, collect)
             self.sh.status = status
+            if self.sh.pending_signals:
+                from .sh_signals import dotrap
+                yield from dotrap(self.sh)
         return status
 
     def pipeline(self, node, tail, stdin, collect):
@@ -1230,15 +1233,23 @@ def _b_exec(sh, child):
 
 def _b_wait(sh, child):
     """``wait [PID…]``: until the shell's ``&`` jobs (or those PIDs) end;
-    the status of the last one (a killed job: 143, SIGTERM's)."""
+    the status of the last one (a job a signal ended: 128 + the signal,
+    reported as ash's ``waitforjob`` does for a job named)."""
     wanted = child.argv[1:]
     status = 0
+    from .sh_signals import job_status_message
     for pid, process in list(sh.jobs):
         if wanted and pid not in wanted:
             continue
         if not process.triggered:
             yield process
-        status = process.value if isinstance(process.value, int) else 143
+        if isinstance(process.value, int):
+            status = process.value
+        else:                               # a signal ended the job: 128 + its number
+            sig = sh.job_signals.get(pid, 15)
+            status = 128 + sig
+            if wanted:
+                child.err(job_status_message(sig))
     if not wanted:
         sh.jobs.clear()
     return status
