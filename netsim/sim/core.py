@@ -42,8 +42,12 @@ class Event:
             return self
         self.value = value
         callbacks, self.callbacks = self.callbacks, None
-        for cb in callbacks or ():
-            self.sched.call_soon(cb, self)
+        if callbacks:
+            # call_soon(cb, self) for each, inlined (one per wake-up of a process)
+            sched = self.sched
+            queue, now, seq, args = sched._queue, sched.now, sched._seq, (self,)
+            for cb in callbacks:
+                _push(queue, (now, next(seq), cb, args))
         return self
 
     def add_callback(self, cb: Callable[["Event"], None]) -> None:
@@ -106,7 +110,11 @@ class Process(Event):
             self.succeed(stop.value)
             return
         if isinstance(target, Event):
-            target.add_callback(self._resume)
+            callbacks = target.callbacks       # add_callback, inlined for a pending event
+            if callbacks is not None:
+                callbacks.append(self._resume)
+            else:
+                target.add_callback(self._resume)
         else:
             self.sched.call_later(float(target or 0), self._resume, None)
 
