@@ -45,23 +45,24 @@ class _Queue:
         waiters = self.waiters
         while waiters:
             ev, timer = waiters.popleft()
-            if not ev.triggered:
-                if timer is not None:
-                    timer.clear()     # the timeout, still queued, lets go of the event
+            if timer is None:
+                ev.succeed(item)      # no timeout: nothing else triggers a read's event
+                return
+            if timer:                 # its timeout has not expired (``_expire`` empties it)
+                timer.clear()         # the timeout, still queued, lets go of the event
                 ev.succeed(item)
                 return
         self.items.append(item)
 
-    def pop(self, timeout: float | None):
-        sched = self.sched
-        ev = Event(sched)
+    def pop(self, timeout: float | None = None):
+        ev = Event(self.sched)
         if self.items:
             ev.succeed(self.items.popleft())
             return ev
         timer = None
         if timeout is not None:
             timer = [ev]
-            sched.call_later(timeout, _expire, timer)
+            self.sched.call_later(timeout, _expire, timer)
         self.waiters.append((ev, timer))
         return ev
 
@@ -69,9 +70,10 @@ class _Queue:
 def _expire(timer: list) -> None:
     """A read's timeout: the reader gets None unless something came first
     (then ``push`` emptied ``timer``, so that the timer, queued until its
-    time, does not keep the event and what it carried alive)."""
+    time, does not keep the event and what it carried alive).  It empties
+    ``timer`` too, which tells ``push`` that the reader is gone."""
     if timer:
-        timer[0].succeed(None)
+        timer.pop().succeed(None)
 
 
 class UdpSocket:
