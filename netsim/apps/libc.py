@@ -158,13 +158,18 @@ def dns_query(proc, server: str, qname: str, qtypes: tuple[int, ...], timeout: f
     ``{qtype: Message}`` (possibly partial), or ``"ECONNREFUSED"``/``"ENETUNREACH"``."""
     kernel = proc.kernel
     sched = kernel.sched
-    randrange = kernel.rng.randrange
+    getrandbits = kernel.rng.getrandbits
     sock = UdpSocket(proc.netns)
     try:
         ids = {}
         dst = (server, 53)
         for qt in qtypes:
-            ident = randrange(1 << 16)
+            # the query id: ``rng.randrange(1 << 16)`` drawn as CPython's
+            # ``Random._randbelow`` does (17-bit draws until one is below
+            # 2**16), so the same ids come from the same generator state
+            ident = getrandbits(17)
+            while ident >= 0x10000:
+                ident = getrandbits(17)
             ids[ident] = qt
             try:
                 sock.sendto(dns.pack_query(ident, qname, qt), dst)
@@ -173,11 +178,12 @@ def dns_query(proc, server: str, qname: str, qtypes: tuple[int, ...], timeout: f
         answers: dict[int, dns.Message] = {}
         deadline = sched.now + timeout
         unpack = dns.Message.unpack
+        recvfrom = sock.recvfrom
         while len(answers) < len(qtypes):
             left = deadline - sched.now
             if left <= 0:
                 break
-            got = yield sock.recvfrom(left)
+            got = yield recvfrom(left)
             if got is None:
                 break
             if isinstance(got, str):
