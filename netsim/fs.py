@@ -79,6 +79,10 @@ class Filesystem:
 
     @staticmethod
     def norm(path: str, cwd: str = "/") -> str:
+        if path[:1] == "/" and "//" not in path and "/." not in path and (path[-1] != "/" or path == "/"):
+            # absolute, without an empty, "." or ".." component or a trailing
+            # slash: normpath would return it unchanged (the usual case)
+            return path
         return posixpath.normpath(posixpath.join(cwd, path)).replace("//", "/")
 
     # -- what programs use -------------------------------------------------------
