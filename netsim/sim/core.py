@@ -45,9 +45,8 @@ class Event:
         if callbacks:
             # call_soon(cb, self) for each, inlined (one per wake-up of a process)
             sched = self.sched
-            queue, now, seq, args = sched._queue, sched.now, sched._seq, (self,)
             for cb in callbacks:
-                _push(queue, (now, next(seq), cb, args))
+                _push(sched._queue, (sched.now, next(sched._seq), cb, (self,)))
         return self
 
     def add_callback(self, cb: Callable[["Event"], None]) -> None:
