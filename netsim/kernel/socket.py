@@ -82,6 +82,9 @@ class UdpSocket:
         self.local: tuple[str, int] | None = None
         self.queue = _Queue(netns)
         self.error: str | None = None
+        # recvfrom(timeout=None): an event whose value is ``(data, (ip, port))``,
+        # an errno name, or None when the timeout expired: the queue's pop itself
+        self.recvfrom = self.queue.pop
 
     def bind(self, addr: str = "0.0.0.0", port: int = 0) -> None:
         netns = self.netns
@@ -108,10 +111,6 @@ class UdpSocket:
         if not stack.output(pkt):
             raise SocketError("ENETUNREACH")
 
-    def recvfrom(self, timeout: float | None = None):
-        """An event whose value is ``(data, (ip, port))``, an errno name, or None."""
-        return self.queue.pop(timeout)
-
     def close(self) -> None:
         local = self.local
         if local and self.netns.udp.get(local) is self:
@@ -125,6 +124,9 @@ class IcmpSocket:
         self.netns = netns
         self.ident = ident
         self.queue = _Queue(netns)
+        # recv(timeout=None): an event whose value is ``(ip_packet, time)``, or
+        # None when the timeout expired: the queue's pop itself
+        self.recv = self.queue.pop
         netns.icmp_sockets.append(self)
 
     def send_echo(self, dst: str, seq: int, data: bytes, ttl: int = 64) -> bool:
@@ -134,10 +136,6 @@ class IcmpSocket:
         pkt = IPv4(src, dst, PROTO_ICMP, ICMP(ICMP.ECHO_REQUEST, 0, self.ident, seq, data),
                    ttl=ttl, ident=self.netns.stack.next_ident(), df=True)
         return self.netns.stack.output(pkt)
-
-    def recv(self, timeout: float | None = None):
-        """An event whose value is ``(ip_packet, time)`` or None on timeout."""
-        return self.queue.pop(timeout)
 
     def close(self) -> None:
         if self in self.netns.icmp_sockets:
