@@ -165,18 +165,28 @@ class Scheduler:
             stop_time = float("inf")
         ran = 0
         try:
-            while queue:
-                if stop_event is not None and stop_event.value is not _PENDING:
-                    return
-                if queue[0][0] > stop_time:
-                    self.now = stop_time
-                    return
-                when, _, fn, args = pop(queue)
-                self.now = when
-                ran += 1
-                fn(*args)
-            if stop_time != float("inf") and stop_event is None:
-                self.now = max(self.now, stop_time)
+            if stop_event is None:
+                while queue:
+                    if queue[0][0] > stop_time:
+                        self.now = stop_time
+                        return
+                    when, _, fn, args = pop(queue)
+                    self.now = when
+                    ran += 1
+                    fn(*args)
+                if stop_time != float("inf"):
+                    self.now = max(self.now, stop_time)
+            else:                      # the same loop, until the event is triggered
+                while queue:
+                    if stop_event.value is not _PENDING:
+                        return
+                    if queue[0][0] > stop_time:
+                        self.now = stop_time
+                        return
+                    when, _, fn, args = pop(queue)
+                    self.now = when
+                    ran += 1
+                    fn(*args)
         finally:
             self.events_run += ran
 
