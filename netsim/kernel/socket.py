@@ -48,8 +48,8 @@ class _Queue:
             if timer is None:
                 ev.succeed(item)      # no timeout: nothing else triggers a read's event
                 return
-            if timer:                 # its timeout has not expired (``_expire`` empties it)
-                timer.clear()         # the timeout, still queued, lets go of the event
+            if timer:                 # its timeout has not expired (a fired timer is emptied)
+                self.sched.cancel(timer)
                 ev.succeed(item)
                 return
         self.items.append(item)
@@ -61,19 +61,9 @@ class _Queue:
             return ev
         timer = None
         if timeout is not None:
-            timer = [ev]
-            self.sched.call_later(timeout, _expire, timer)
+            timer = self.sched.timer(timeout, ev.succeed, None)   # the reader gets None
         self.waiters.append((ev, timer))
         return ev
-
-
-def _expire(timer: list) -> None:
-    """A read's timeout: the reader gets None unless something came first
-    (then ``push`` emptied ``timer``, so that the timer, queued until its
-    time, does not keep the event and what it carried alive).  It empties
-    ``timer`` too, which tells ``push`` that the reader is gone."""
-    if timer:
-        timer.pop().succeed(None)
 
 
 class UdpSocket:
