@@ -56,10 +56,23 @@ class Filesystem:
         """The mount covering ``path`` (the last one mounted wins) and the path inside it."""
         path = self.norm(path)
         for m in reversed(self.mounts):
-            if path == m.target or m.target == "/" or path.startswith(m.target + "/"):
-                rel = path[len(m.target):] if m.target != "/" else path
-                inner = posixpath.normpath(m.root + "/" + rel) if rel else m.root
-                return m, inner.replace("//", "/")
+            target = m.target
+            if target == "/":
+                rel = path
+            elif path == target:
+                rel = ""
+            elif path.startswith(target) and path[len(target)] == "/":
+                rel = path[len(target):]
+            else:
+                continue
+            root = m.root
+            if not rel:
+                inner = root
+            elif root == "/":
+                inner = rel     # what normpath("//" + rel) gives: rel is a normal absolute path
+            else:
+                inner = posixpath.normpath(root + "/" + rel)
+            return m, inner.replace("//", "/")
         raise AssertionError("no root mount")
 
     def node(self, path: str):
@@ -79,6 +92,10 @@ class Filesystem:
 
     @staticmethod
     def norm(path: str, cwd: str = "/") -> str:
+        if path[:1] == "/" and "//" not in path and "/." not in path and (path[-1] != "/" or path == "/"):
+            # absolute, without an empty, "." or ".." component or a trailing
+            # slash: normpath would return it unchanged (the usual case)
+            return path
         return posixpath.normpath(posixpath.join(cwd, path)).replace("//", "/")
 
     # -- what programs use -------------------------------------------------------

@@ -156,39 +156,54 @@ def _candidates(name: str, search: tuple[str, ...], ndots: int) -> tuple[str, ..
 def dns_query(proc, server: str, qname: str, qtypes: tuple[int, ...], timeout: float):
     """Send one query per type from one socket; a generator returning
     ``{qtype: Message}`` (possibly partial), or ``"ECONNREFUSED"``/``"ENETUNREACH"``."""
+    got = yield from _exchange(proc, server, qname, qtypes, timeout)
+    if isinstance(got, str):
+        return got
+    return {qt: dns.Message.of(*parsed) for qt, parsed in got.items()}
+
+
+def _exchange(proc, server: str, qname: str, qtypes: tuple[int, ...], timeout: float):
+    """:func:`dns_query` with each reply as :func:`dns.parse` gives it,
+    ``(id, flags, qname, qtype, answers)``, instead of a ``Message``."""
     kernel = proc.kernel
     sched = kernel.sched
-    randrange = kernel.rng.randrange
+    getrandbits = kernel.rng.getrandbits
     sock = UdpSocket(proc.netns)
     try:
         ids = {}
         dst = (server, 53)
         for qt in qtypes:
-            ident = randrange(1 << 16)
+            # the query id: ``rng.randrange(1 << 16)`` drawn as CPython's
+            # ``Random._randbelow`` does (17-bit draws until one is below
+            # 2**16), so the same ids come from the same generator state
+            ident = getrandbits(17)
+            while ident >= 0x10000:
+                ident = getrandbits(17)
             ids[ident] = qt
             try:
                 sock.sendto(dns.pack_query(ident, qname, qt), dst)
             except SocketError as e:
                 return e.name
-        answers: dict[int, dns.Message] = {}
+        answers: dict[int, tuple] = {}
         deadline = sched.now + timeout
-        unpack = dns.Message.unpack
+        parse, QR = dns.parse, dns.QR
+        recvfrom = sock.recvfrom
         while len(answers) < len(qtypes):
             left = deadline - sched.now
             if left <= 0:
                 break
-            got = yield sock.recvfrom(left)
+            got = yield recvfrom(left)
             if got is None:
                 break
             if isinstance(got, str):
                 return got
-            data, _src = got
             try:
-                msg = unpack(data)
+                parsed = parse(got[0])
             except Exception:
                 continue
-            if msg.response and msg.id in ids:
-                answers.setdefault(ids[msg.id], msg)
+            ident = parsed[0]
+            if parsed[1] & QR and ident in ids:      # a response to one of the queries
+                answers.setdefault(ids[ident], parsed)
         return answers
     finally:
         sock.close()
@@ -203,11 +218,11 @@ def dns_lookup(proc, name: str, qtypes=(dns.A, dns.AAAA)):
         result = None
         for _attempt in range(attempts):
             for server in nameservers:
-                got = yield from dns_query(proc, server, qname, qtypes, timeout)
+                got = yield from _exchange(proc, server, qname, qtypes, timeout)
                 if isinstance(got, str) or not got:
                     continue          # refused, unreachable or silent: next server
                 a = got.get(dns.A)
-                if a is None or a.rcode == dns.SERVFAIL:
+                if a is None or a[1] & 0xF == dns.SERVFAIL:
                     continue
                 result = a
                 break
@@ -216,11 +231,13 @@ def dns_lookup(proc, name: str, qtypes=(dns.A, dns.AAAA)):
         if result is None:
             herr = TRY_AGAIN
             break                     # no server answered: give up the search
-        addrs = [r.data for r in result.answers if r.type == dns.A]
-        if result.rcode == dns.NOERROR and addrs:
-            cname = next((r.data for r in result.answers if r.type == 5), None)
+        _id, flags, _qname, _qtype, records = result
+        rcode = flags & 0xF
+        addrs = [r.data for r in records if r.type == dns.A]
+        if rcode == dns.NOERROR and addrs:
+            cname = next((r.data for r in records if r.type == 5), None)
             return HostEnt(cname or qname, addrs)
-        herr = HOST_NOT_FOUND if result.rcode == dns.NXDOMAIN else NO_DATA
+        herr = HOST_NOT_FOUND if rcode == dns.NXDOMAIN else NO_DATA
     return herr
 
 

@@ -45,33 +45,25 @@ class _Queue:
         waiters = self.waiters
         while waiters:
             ev, timer = waiters.popleft()
-            if not ev.triggered:
-                if timer is not None:
-                    timer.clear()     # the timeout, still queued, lets go of the event
+            if timer is None:
+                ev.succeed(item)      # no timeout: nothing else triggers a read's event
+                return
+            if timer:                 # its timeout has not expired (a fired timer is emptied)
+                self.sched.cancel(timer)
                 ev.succeed(item)
                 return
         self.items.append(item)
 
-    def pop(self, timeout: float | None):
-        sched = self.sched
-        ev = Event(sched)
+    def pop(self, timeout: float | None = None):
+        ev = Event(self.sched)
         if self.items:
             ev.succeed(self.items.popleft())
             return ev
         timer = None
         if timeout is not None:
-            timer = [ev]
-            sched.call_later(timeout, _expire, timer)
+            timer = self.sched.timer(timeout, ev.succeed, None)   # the reader gets None
         self.waiters.append((ev, timer))
         return ev
-
-
-def _expire(timer: list) -> None:
-    """A read's timeout: the reader gets None unless something came first
-    (then ``push`` emptied ``timer``, so that the timer, queued until its
-    time, does not keep the event and what it carried alive)."""
-    if timer:
-        timer[0].succeed(None)
 
 
 class UdpSocket:
@@ -82,6 +74,9 @@ class UdpSocket:
         self.ttl = 64                                 # IP_TTL (ip_default_ttl)
         self.queue = _Queue(netns)
         self.error: str | None = None
+        # recvfrom(timeout=None): an event whose value is ``(data, (ip, port))``,
+        # an errno name, or None when the timeout expired: the queue's pop itself
+        self.recvfrom = self.queue.pop
 
     def bind(self, addr: str = "0.0.0.0", port: int = 0) -> None:
         netns = self.netns
@@ -124,10 +119,6 @@ class UdpSocket:
         if not stack.output(pkt):
             raise SocketError("ENETUNREACH")
 
-    def recvfrom(self, timeout: float | None = None):
-        """An event whose value is ``(data, (ip, port))``, an errno name, or None."""
-        return self.queue.pop(timeout)
-
     def close(self) -> None:
         local = self.local
         if local and self.netns.udp.get(local) is self:
@@ -146,6 +137,9 @@ class IcmpSocket:
         self.ident = ident
         self.bound = bound
         self.queue = _Queue(netns)
+        # recv(timeout=None): an event whose value is ``(ip_packet, time)``, or
+        # None when the timeout expired: the queue's pop itself
+        self.recv = self.queue.pop
         if ident is None:
             netns.raw_icmp_sockets.append(self)
         else:
@@ -158,10 +152,6 @@ class IcmpSocket:
         pkt = IPv4(src, dst, PROTO_ICMP, ICMP(ICMP.ECHO_REQUEST, 0, self.ident, seq, data),
                    ttl=ttl, ident=self.netns.stack.next_ident(), df=True)
         return self.netns.stack.output(pkt)
-
-    def recv(self, timeout: float | None = None):
-        """An event whose value is ``(ip_packet, time)`` or None on timeout."""
-        return self.queue.pop(timeout)
 
     def close(self) -> None:
         for table in (self.netns.icmp_sockets, self.netns.raw_icmp_sockets):

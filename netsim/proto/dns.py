@@ -61,7 +61,11 @@ class Message:
 
     @classmethod
     def unpack(cls, data: bytes) -> "Message":
-        ident, flags, qname, qtype, answers = parse(data)
+        return cls.of(*parse(data))
+
+    @classmethod
+    def of(cls, ident: int, flags: int, qname: str, qtype: int, answers) -> "Message":
+        """The message :func:`parse` gave the fields of."""
         return cls(ident, qname, qtype, bool(flags & QR), flags & 0xF,
                    bool(flags & RD), bool(flags & RA), bool(flags & AA), list(answers))
 

@@ -42,8 +42,11 @@ class Event:
             return self
         self.value = value
         callbacks, self.callbacks = self.callbacks, None
-        for cb in callbacks or ():
-            self.sched.call_soon(cb, self)
+        if callbacks:
+            # call_soon(cb, self) for each, inlined (one per wake-up of a process)
+            sched = self.sched
+            for cb in callbacks:
+                _push(sched._queue, (sched.now, next(sched._seq), cb, (self,)))
         return self
 
     def add_callback(self, cb: Callable[["Event"], None]) -> None:
@@ -106,7 +109,11 @@ class Process(Event):
             self.succeed(stop.value)
             return
         if isinstance(target, Event):
-            target.add_callback(self._resume)
+            callbacks = target.callbacks       # add_callback, inlined for a pending event
+            if callbacks is not None:
+                callbacks.append(self._resume)
+            else:
+                target.add_callback(self._resume)
         else:
             self.sched.call_later(float(target or 0), self._resume, None)
 
@@ -117,14 +124,30 @@ class Process(Event):
             self.succeed(None)
 
 
+def _fire(handle: list) -> None:
+    """A cancellable timer's event (:meth:`Scheduler.timer`): its call,
+    unless the timer was cancelled (its handle emptied)."""
+    if handle:
+        fn, args = handle
+        handle.clear()
+        fn(*args)
+
+
 class Scheduler:
     """The simulated clock and the event queue."""
+
+    # Cancelled timers stay queued (a heap cannot give up an entry cheaply)
+    # until this many were cancelled since the last clean-up and they may
+    # be half the queue: then the queue is rebuilt without those that
+    # cannot matter (see _drop_cancelled).
+    CANCELLED_BEFORE_CLEANUP = 256
 
     def __init__(self) -> None:
         self.now = 0.0
         self._queue: list = []
         self._seq = count()
         self.events_run = 0
+        self._cancelled = 0
 
     def call_at(self, when: float, fn: Callable, *args: Any) -> None:
         _push(self._queue, (when, next(self._seq), fn, args))
@@ -134,6 +157,39 @@ class Scheduler:
 
     def call_soon(self, fn: Callable, *args: Any) -> None:
         _push(self._queue, (self.now, next(self._seq), fn, args))
+
+    def timer(self, delay: float, fn: Callable, *args: Any) -> list:
+        """``call_later`` that can be cancelled: returns its handle, which
+        stays non-empty until the call runs or :meth:`cancel` empties it."""
+        handle = [fn, args]
+        _push(self._queue, (self.now + delay, next(self._seq), _fire, (handle,)))
+        return handle
+
+    def cancel(self, handle: list) -> None:
+        """Cancel a :meth:`timer` whose call has not run yet."""
+        if handle:
+            handle.clear()
+            self._cancelled += 1
+            if self._cancelled > self.CANCELLED_BEFORE_CLEANUP and 2 * self._cancelled > len(self._queue):
+                self._drop_cancelled()
+
+    def _drop_cancelled(self) -> None:
+        """Take cancelled timers out of the queue, all but those queued after
+        its last live event: running a cancelled timer does nothing but set
+        the clock to its time, which the next event sets again, so only a
+        cancelled timer left last could be seen (a run that empties the
+        queue stops the clock at the last event it ran).  The order of the
+        other events is their (time, sequence) order, whatever the layout."""
+        queue = self._queue
+        live = [e for e in queue if e[2] is not _fire or e[3][0]]
+        self._cancelled = 0
+        if len(live) == len(queue):
+            return
+        if live:
+            last = max(live)
+            live += [e for e in queue if e[2] is _fire and not e[3][0] and e > last]
+            queue[:] = live
+            heapq.heapify(queue)
 
     def event(self) -> Event:
         return Event(self)
@@ -158,18 +214,28 @@ class Scheduler:
             stop_time = float("inf")
         ran = 0
         try:
-            while queue:
-                if stop_event is not None and stop_event.value is not _PENDING:
-                    return
-                if queue[0][0] > stop_time:
-                    self.now = stop_time
-                    return
-                when, _, fn, args = pop(queue)
-                self.now = when
-                ran += 1
-                fn(*args)
-            if stop_time != float("inf") and stop_event is None:
-                self.now = max(self.now, stop_time)
+            if stop_event is None:
+                while queue:
+                    if queue[0][0] > stop_time:
+                        self.now = stop_time
+                        return
+                    when, _, fn, args = pop(queue)
+                    self.now = when
+                    ran += 1
+                    fn(*args)
+                if stop_time != float("inf"):
+                    self.now = max(self.now, stop_time)
+            else:                      # the same loop, until the event is triggered
+                while queue:
+                    if stop_event.value is not _PENDING:
+                        return
+                    if queue[0][0] > stop_time:
+                        self.now = stop_time
+                        return
+                    when, _, fn, args = pop(queue)
+                    self.now = when
+                    ran += 1
+                    fn(*args)
         finally:
             self.events_run += ran
 
