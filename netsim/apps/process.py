@@ -42,8 +42,13 @@ class Proc:
                                        # (a root process on the host)
 
     def capable(self, cap: str) -> bool:
-        """``capable(CAP_...)``: may the process do what needs ``cap``?"""
-        return self.caps is None or cap in self.caps
+        """``capable(CAP_...)``: may the process do what needs ``cap``?  A
+        container process that is not root has none: runc sets the user
+        before ``execve``, which clears a non-root program's effective and
+        permitted sets (busybox has no file capabilities)."""
+        if self.caps is None:
+            return True
+        return self.uid == 0 and cap in self.caps
 
     # -- the process's task (fork, exec, exit) ---------------------------------
     @property

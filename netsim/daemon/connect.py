@@ -41,6 +41,9 @@ class ConnectMixin:
             return
         key = self._netns_key(c)
         sb = Sandbox(self.ids.id64(), key, self.osl.netns_add(key), c)
+        # the daemon's default spec (oci_linux.go) for a container's own
+        # namespace: binding any port needs no privilege
+        sb.netns.sysctl["net.ipv4.ip_unprivileged_port_start"] = 0
         c.sandbox = sb
         if mode == "none":
             self._join_null(c, self.network_find("none"))

@@ -98,6 +98,7 @@ class Container:
     linked_env: list[str] = field(default_factory=list)
     hosts_path_owner: object = None
     pid_mode: str = ""                                 # --pid (HostConfig.PidMode): "", host, container:ID
+    uts_mode: str = ""                                 # --uts (HostConfig.UTSMode): "" or host
     cap_add: list[str] | None = None                   # --cap-add as given (HostConfig.CapAdd)
     cap_drop: list[str] | None = None                  # --cap-drop as given (HostConfig.CapDrop)
     privileged: bool = False                           # --privileged (HostConfig.Privileged)

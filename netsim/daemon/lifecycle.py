@@ -265,7 +265,7 @@ class LifecycleMixin:
         from ..apps.process import Proc
         env = self._process_env(c)
         proc = Proc(argv=list(argv), netns=c.sandbox.netns, fs=c.fs, hostname=(
-            self.host.hostname if c.mode == "host" else
+            self.host.hostname if c.mode == "host" or c.uts_mode == "host" else
             c.sandbox.container.hostname if c.mode == "container" else c.hostname),
             env=env, kernel=self.kernel, pid=pid, caps=c.capabilities)
         if c.tty:

@@ -23,6 +23,7 @@ class SocketError(OSError):
         "ENETUNREACH": "Network is unreachable",
         "EADDRINUSE": "Address in use",
         "ECONNRESET": "Connection reset by peer",
+        "EPERM": "Operation not permitted",
     }
 
     def __init__(self, name: str):
@@ -132,7 +133,10 @@ class IcmpSocket:
     any local address), as ``traceroute``'s receive socket does (``raw_rcv``
     hands each a copy before ICMP itself looks at it)."""
 
-    def __init__(self, netns, ident: int | None, bound: str | None = None):
+    def __init__(self, netns, ident: int | None, bound: str | None = None,
+                 cap_net_raw: bool = True):
+        if not cap_net_raw:             # socket(AF_INET, SOCK_RAW, ...) needs CAP_NET_RAW
+            raise SocketError("EPERM")
         self.netns = netns
         self.ident = ident
         self.bound = bound

@@ -9,7 +9,7 @@ as ``%u.%03u`` milliseconds.
 from __future__ import annotations
 
 from ...kernel.packet import ICMP
-from ...kernel.socket import IcmpSocket
+from ...kernel.socket import IcmpSocket, SocketError
 from .. import libc
 from .common import ERRNO_TEXT, UsageError, getopt, usage
 
@@ -49,7 +49,11 @@ def ping_main(proc):
     proc.out(f"PING {host} ({dst}): {datalen} data bytes\n")
 
     ident = proc.pid & 0xFFFF      # busybox: myid = (uint16_t) getpid()
-    sock = IcmpSocket(proc.netns, ident)
+    try:
+        sock = IcmpSocket(proc.netns, ident, cap_net_raw=proc.capable("CAP_NET_RAW"))
+    except SocketError:            # create_icmp_socket: EPERM
+        proc.err("ping: permission denied (are you root?)\n")
+        return 1
     sent: dict[int, float] = {}    # seq -> when it was sent
     received: set[int] = set()
     ntx = nrx = nrep = 0           # transmitted, received, duplicates

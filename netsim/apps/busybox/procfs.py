@@ -106,6 +106,7 @@ STATISTICS = (
 SYSCTL_DEFAULTS = {
     "net.ipv4.ip_local_port_range": "32768\t60999",
     "net.ipv4.ping_group_range": "0\t2147483647",
+    "net.ipv4.ip_unprivileged_port_start": "1024",
     "net.core.somaxconn": "4096",
     "net.ipv4.tcp_syncookies": "1",
 }

@@ -87,8 +87,12 @@ def traceroute_main(proc):
             proc.err(f"traceroute: {e}\n")
             return 1
 
+    try:                    # xsocket(AF_INET, SOCK_RAW, IPPROTO_ICMP): the receive socket first
+        rcvsock = IcmpSocket(proc.netns, None, cap_net_raw=proc.capable("CAP_NET_RAW"))
+    except SocketError as e:
+        proc.err(f"traceroute: socket: {ERRNO_TEXT.get(e.name, e.name)}\n")
+        return 1
     sndsock = UdpSocket(proc.netns)
-    rcvsock = None
     try:
         if "s" in opts:
             sndsock.bind(opts["s"])
@@ -100,7 +104,7 @@ def traceroute_main(proc):
                 proc.err(f"traceroute: can't connect to remote host ({dst}): "
                          f"{ERRNO_TEXT.get(e.name, e.name)}\n")
                 return 1
-        rcvsock = IcmpSocket(proc.netns, None, bound=source)
+        rcvsock.bound = source          # bind(rcvsock, the source connect() chose)
         header = f"traceroute to {host} ({dst})"
         if "s" in opts:
             header += f" from {opts['s']}"
@@ -111,8 +115,7 @@ def traceroute_main(proc):
         return 0
     finally:
         sndsock.close()
-        if rcvsock is not None:
-            rcvsock.close()
+        rcvsock.close()
 
 
 class _Trace:

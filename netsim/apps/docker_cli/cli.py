@@ -145,7 +145,7 @@ class DockerCli(StorageCommands):
                 extra_hosts=list(o.get("add_host") or []), mac_address=mac,
                 auto_remove=bool(o.get("rm")), restart_policy=restart_name, restart_max_retries=restart_max,
                 mounts=self._mount_specs(o, fail), attach=not o.get("detach"), workdir=o.get("workdir") or "",
-                user=o.get("user") or "", pid_mode=o.get("pid") or "",
+                user=o.get("user") or "", pid_mode=o.get("pid") or "", uts_mode=o.get("uts") or "",
                 cap_add=list(o["cap_add"]) if o.get("cap_add") else None,
                 cap_drop=list(o["cap_drop"]) if o.get("cap_drop") else None,
                 privileged=bool(o.get("privileged")), sysctls=dict(o.get("sysctl") or {}),

@@ -191,7 +191,7 @@ def container_json(daemon, c, size: bool = False) -> Struct:
             "ReadonlyRootfs": False,
             "SecurityOpt": None,
             "Tmpfs": {m.target: m.mode for m in c.mounts if m.flag == "tmpfs"} or None,
-            "UTSMode": "",
+            "UTSMode": c.uts_mode,
             "UsernsMode": "",
             "ShmSize": 67108864,
             "Runtime": "runc",
