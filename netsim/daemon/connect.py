@@ -154,7 +154,7 @@ class ConnectMixin:
         set_gw = sb.gateway_endpoint() is ep
         if set_gw and gw_before is not None and gw_before is not ep:
             self.osl.route_del_default(sb.netns)
-        self.drivers["bridge"].join(ep, sb.netns, sb.next_ifname(), set_gw)
+        self.drivers[net.driver].join(ep, sb.netns, sb.next_ifname(), set_gw)
         net.endpoints[c.id] = ep
         c.endpoints[net.name] = ep
         req.network_id = net.id
@@ -188,7 +188,7 @@ class ConnectMixin:
             self.portmapper.unmap(ep, proto, host_ip, host_port, port)
         ep.ports = []
         was_gw = sb is not None and sb.gateway_endpoint() is ep
-        self.drivers["bridge"].leave(ep)
+        self.drivers[ep.network.driver].leave(ep)
         ep.network.pool.release(ep.ip)
         ep.network.endpoints.pop(c.id, None)
         c.endpoints.pop(ep.network.name, None)

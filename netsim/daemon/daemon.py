@@ -13,6 +13,7 @@ from ..errors import Conflict, Forbidden, InvalidParameter, NotFound
 from ..kernel.netfilter import Rule
 from .connect import ConnectMixin
 from .drivers.bridge import BridgeDriver
+from .drivers.macvlan import IpvlanDriver, MacvlanDriver
 from .ids import IdGenerator
 from .ipam import AddressPool, Ipam
 from .lifecycle import LifecycleMixin
@@ -77,7 +78,9 @@ class Daemon(LifecycleMixin, ConnectMixin):
         self.ids = IdGenerator(seed)
         self.osl = OsLayer(kernel)
         self.ipam = Ipam(reserved=[self.host.uplink_address])
-        self.drivers = {"bridge": BridgeDriver(self.osl, self.ids)}
+        self.drivers = {"bridge": BridgeDriver(self.osl, self.ids),
+                        "macvlan": MacvlanDriver(self.osl, self.ids),
+                        "ipvlan": IpvlanDriver(self.osl, self.ids)}
         self.portmapper = PortMapper(self)
         self.networks: dict[str, Network] = {}
         self.containers: dict[str, object] = {}
@@ -152,7 +155,7 @@ class Daemon(LifecycleMixin, ConnectMixin):
             # a swarm-scoped driver: the engine is not part of a swarm
             raise Forbidden('This node is not a swarm manager. Use "docker swarm init" or '
                             '"docker swarm join" to connect this node to swarm and try again.')
-        if driver not in ("bridge", "host", "null"):
+        if driver not in self.drivers and driver not in ("host", "null"):
             raise NotFound(f"plugin \"{driver}\" not found")
         if not predefined and driver in ("host", "null"):
             raise Forbidden(f"only one instance of \"{driver}\" network is allowed")
@@ -162,10 +165,10 @@ class Daemon(LifecycleMixin, ConnectMixin):
                       internal=internal, attachable=attachable, options=dict(options or {}),
                       labels=dict(labels or {}), predefined=predefined, enable_ipv6=ipv6,
                       aux_addresses=dict(aux_addresses or {}), ipam_options=dict(ipam_options or {}))
-        if driver == "bridge":
+        if driver in self.drivers:
             self._network_ipam(net, subnet, gateway, ip_range)
             try:
-                self.drivers["bridge"].create_network(net)
+                self.drivers[driver].create_network(net)
             except Exception:
                 self.ipam.release_pool(net.id)
                 raise
@@ -212,8 +215,8 @@ class Daemon(LifecycleMixin, ConnectMixin):
             raise Forbidden(f"{net.name} is a pre-defined network and cannot be removed")
         if net.endpoints:
             raise Forbidden(f"error while removing network: network {net.name} id {net.id} has active endpoints")
-        if net.driver == "bridge":
-            self.drivers["bridge"].delete_network(net)
+        if net.driver in self.drivers:
+            self.drivers[net.driver].delete_network(net)
         self.ipam.release_pool(net.id)
         del self.networks[net.id]
         return net

@@ -47,8 +47,19 @@ class OsLayer:
         self.host.set_up(br)
         return br
 
+    def macvlan_add(self, name: str, lower, mtu: int):
+        """``ip link add NAME link LOWER type macvlan mode bridge``, in the
+        host, with a random MAC (the driver sets the endpoint's)."""
+        from ..kernel.interface import MacvlanDev
+        dev = MacvlanDev(self.kernel, name, self.kernel.eth_random_addr(), lower, mtu)
+        self.host.add_interface(dev)
+        return dev
+
     def link_del(self, dev) -> None:
         ns = dev.netns
+        unlink = getattr(dev, "unlink", None)     # a macvlan leaves its lower device
+        if unlink is not None:
+            unlink()
         if dev.master is not None:
             dev.master.del_port(dev)
         for port in list(getattr(dev, "ports", [])):

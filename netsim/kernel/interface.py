@@ -258,6 +258,48 @@ class VethEnd(Interface):
         self.kernel.sched.call_later(VETH_DELAY, peer.deliver, frame)
 
 
+class MacvlanDev(Interface):
+    """A macvlan device in ``bridge`` mode (``ip link add NAME link LOWER type
+    macvlan mode bridge``): its own MAC on the lower device's wire.  What it
+    sends to another macvlan of the same lower device arrives there directly
+    (a broadcast reaches them all); everything else leaves through the lower
+    device (the host's uplink: not simulated beyond it).  The lower device
+    itself never hears its macvlans, nor they it (macvlan's isolation from
+    the parent)."""
+
+    kind = "macvlan"
+    txqueuelen = 0              # macvlan_setup: IFF_NO_QUEUE
+    default_qdisc = "noqueue"
+
+    def __init__(self, kernel, name: str, mac: str, lower, mtu: int = 1500):
+        super().__init__(kernel, name, mac, mtu)
+        self.lower = lower
+        self.link = lower                  # IFLA_LINK: ``eth0@ifN``
+        siblings = getattr(lower, "macvlans", None)
+        if siblings is None:
+            siblings = lower.macvlans = []
+        siblings.append(self)
+
+    @property
+    def carrier(self) -> bool:
+        return self.up and self.lower.up
+
+    def _xmit(self, frame) -> None:
+        dst = frame.dst
+        group = int(dst[:2], 16) & 1
+        targets = [m for m in self.lower.macvlans
+                   if m is not self and m.up and (group or m.mac == dst)]
+        if targets:
+            self.kernel.sched.call_later(VETH_DELAY, deliver_all, targets, frame)
+        if group or not targets:
+            self.lower.xmit(frame)     # to the wire (the uplink: leaves the simulated host)
+
+    def unlink(self) -> None:
+        """``ip link del``: off the lower device's list."""
+        if self in self.lower.macvlans:
+            self.lower.macvlans.remove(self)
+
+
 def deliver_all(devices, frame) -> None:
     """Copies of ``frame`` arrive on ``devices`` in order, at one instant.
 

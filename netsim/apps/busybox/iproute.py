@@ -237,8 +237,9 @@ def link_line(ip: Ip, dev, with_lladdr: bool) -> str:
     ns = ip.ns
     name = dev.name
     mdown = False
-    peer = getattr(dev, "peer", None)
-    if dev.kind == "veth" and peer is not None:
+    # IFLA_LINK: a veth's peer, a macvlan's lower device
+    peer = getattr(dev, "peer", None) if dev.kind == "veth" else getattr(dev, "link", None)
+    if peer is not None:
         local = next((d for d in ns.interfaces.values() if d.ifindex == peer.ifindex), None)
         if local is not None:
             name += f"@{local.name}"
