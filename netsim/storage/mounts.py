@@ -110,6 +110,9 @@ def proc_mounts_line(device: str, target: str, fstype: str, options: str) -> str
 def user_entry(spec: MountSpec, backend: Overlay, root: str) -> MountEntry:
     rw = "ro" if spec.readonly else "rw"
     if spec.type == "tmpfs":
+        root = backend.upper.get("/")
+        if root is not None:
+            root.mode = 0o1777          # a tmpfs's root: mode=1777 unless told
         return MountEntry(spec.target, backend, "/", spec.readonly, "tmpfs", "tmpfs",
                           TMPFS_OPTIONS.replace("rw", rw, 1), {"spec": spec})
     dev, fstype, opts = HOST_DISK

@@ -154,6 +154,18 @@ def netstat_connections(s: str) -> str:
     return "\n".join(out)
 
 
+_LS_LONG_LINE = re.compile(r"(?m)^([-dlcbps][-rwxsStT]{9}\s+\d+\s.*?)"
+                           r"\b[A-Z][a-z]{2} [ \d]\d (?:\d\d:\d\d|  ?\d{4}) ")
+
+
+def ls_times(s: str) -> str:
+    """``ls -l``'s modification times become ``<LSTIME>``: a file's time is
+    when the run made it (the image's files: when the image was built)."""
+    if "\n" not in s and " " not in s:
+        return s
+    return _LS_LONG_LINE.sub(lambda m: m.group(1) + "<LSTIME> ", s)
+
+
 def _gateway_macs(s: str) -> str:
     """A neighbour-table line (``arp``, ``ip neigh``, ``/proc/net/arp``)
     whose ``02:42:…`` address is not the one Docker derives from that line's
@@ -284,6 +296,7 @@ class CaseNormalizer:
         s = _RTT_SUMMARY.sub("min/avg/max = <RTT> ms", s)
         s = traceroute_rtts(s)
         s = netstat_connections(s)
+        s = ls_times(s)
         s = _DNS_PORT.sub("127.0.0.11:<PORT> ", s)
         s = _COUNTERS.sub(lambda m: f"{m.group(1)}:<N>", s)
         if _AGE.search(s):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from netsim.daemon.names import LEFT as _NETSIM_LEFT
-from netsim.verify.normalize import host_device_macs, netstat_connections, traceroute_rtts
+from netsim.verify.normalize import host_device_macs, ls_times, netstat_connections, traceroute_rtts
 from netsim.verify.normalize import sort_random_order as _sort_random_order
 from netsim.verify.normalize import sort_veth_blocks
 
@@ -120,6 +120,7 @@ class CaseNormalizer:
         s = _RTT_SUMMARY.sub("min/avg/max = <RTT> ms", s)
         s = traceroute_rtts(s)
         s = netstat_connections(s)
+        s = ls_times(s)
         s = _IFINDEX_LINE.sub("<IDX>: ", s)
         s = _IFLINK.sub("@if<IDX>", s)
         s = host_device_macs(s)

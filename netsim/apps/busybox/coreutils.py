@@ -254,7 +254,7 @@ def dnsdomainname_main(proc):
 
 def ls_main(proc):
     try:
-        opts, args = getopt(proc, "1alAhdF", proc.argv[1:])
+        opts, args = getopt(proc, "1alAhdFn", proc.argv[1:])
     except UsageError:
         return usage(proc, "ls", "[-1AaCxdLHRFplinshrSXvctu] [-w WIDTH] [FILE]...")
     from .procfs import proc_listdir
@@ -285,11 +285,20 @@ def ls_main(proc):
             proc.err(f"ls: {t}: No such file or directory\n")
             rc = 1
     multi = len(targets) > 1
+    longl = None
+    if opts.get("l") or opts.get("n"):
+        from .lslong import LongLister
+        longl = LongLister(proc, opts)
     text = ""
     for i, (t, names) in enumerate(outs):
         if multi and t is not None:
             text += ("\n" if i else "") + f"{t}:\n"
-        text += "".join(n + "\n" for n in names)
+        if longl is None or (t is not None and kernel_dirs.get(t) is not None):
+            text += "".join(n + "\n" for n in names)
+        elif t is None:                 # a file operand (or a directory with -d)
+            text += longl.line(fs.norm(names[0], proc.cwd or "/"), names[0]) or ""
+        else:
+            text += longl.directory(fs.norm(t, proc.cwd or "/"), names)
     proc.out(text)
     return rc
     yield
