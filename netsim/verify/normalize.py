@@ -95,6 +95,7 @@ _DURATION = (r"(?:Less than a second|About a minute|About an hour|"
 _AGE = re.compile(rf"\b(?:(?<=Up ){_DURATION}|{_DURATION} ago)")
 _RTT = re.compile(r"time=\d+(?:\.\d+)? ms")
 _RTT_SUMMARY = re.compile(r"min/avg/max = [\d.]+/[\d.]+/[\d.]+ ms")
+_NSLOOKUP_MS = re.compile(r"(?m)^(Query #\d+ completed in )\d+ms:$")   # nslookup -debug
 _IFINDEX_LINE = re.compile(r"(?m)^(\d+)(?=: \S+: <|: \S+ +inet6? )")
 _IFLINK = re.compile(r"@if(\d+)\b")
 _PID_JSON = re.compile(r'"Pid": ?(\d+)')
@@ -294,6 +295,7 @@ class CaseNormalizer:
         s = _TIMESTAMP.sub("<TIME>", s)
         s = _RTT.sub("time=<RTT> ms", s)
         s = _RTT_SUMMARY.sub("min/avg/max = <RTT> ms", s)
+        s = _NSLOOKUP_MS.sub(r"\1<MS>ms:", s)
         s = traceroute_rtts(s)
         s = netstat_connections(s)
         s = ls_times(s)

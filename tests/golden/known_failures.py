@@ -47,6 +47,13 @@ _GROUPS: dict[str, dict[str, list[int]]] = {
         "storage_busybox_tree": [0, 1, 2, 4, 5, 6, 7],
         "storage_volumes": [28, 29],
     },
+    "busybox network applets: the kernel lists neighbours (/proc/net/arp, ip neigh) in its "
+    "hash table's order, which depends on a random per-boot seed (netsim lists them in "
+    "creation order); ip neigh also shows the entry STALE where netsim still has it "
+    "REACHABLE (ICMP replies do not confirm a neighbour: the NUD timers are not modelled "
+    "that finely)": {
+        "breadth5_netapplets": [41, 42, 43, 45],
+    },
 }
 
 KNOWN_FAILURES = {f"{case}:{step}": reason

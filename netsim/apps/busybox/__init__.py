@@ -84,6 +84,7 @@ PROGRAMS: dict = {
     "telnet": _lazy("telnet", "telnet_main"),
     "traceroute": _lazy("traceroute", "traceroute_main"),
     "ping6": _lazy("ping6", "ping6_main"),
+    "ipcalc": _lazy("ipcalc", "ipcalc_main"),
     "printf": _lazy("shellutils", "printf_main"),
     "seq": _lazy("shellutils", "seq_main"),
     "tee": _lazy("shellutils", "tee_main"),

@@ -218,7 +218,11 @@ def hostname_main(proc):
     try:
         opts, args = getopt(proc, "dfisF:v", proc.argv[1:])
     except UsageError:
-        return usage(proc, "hostname", "[-sfid] [HOSTNAME | -F FILE]")
+        return usage(proc, "hostname", "[-sidf] [HOSTNAME | -F FILE]\n\n"
+                     "Show or set hostname or DNS domain name\n\n"
+                     "\t-s\tShort\n\t-i\tAddresses for the hostname\n"
+                     "\t-d\tDNS domain name\n\t-f\tFully qualified domain name\n"
+                     "\t-F FILE\tUse FILE's content as hostname")
     name = proc.hostname
     if opts.get("d") or opts.get("f") or opts.get("i"):
         ent = yield from libc.gethostbyname(proc, name)

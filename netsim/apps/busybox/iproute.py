@@ -787,17 +787,37 @@ def iproute_get(ip: Ip, argv: list[str]) -> int:
         else:
             if k == 6:
                 i = next_arg(argv, i)
-            dst = Prefix.parse(argv[i], AF_UNSPEC)
+            if ":" in argv[i]:        # get_prefix: an IPv6 address (the model has no IPv6 routes)
+                dst6 = argv[i]
+                try:
+                    ipaddress.IPv6Address(dst6.partition("/")[0])
+                except ValueError:
+                    raise Die(f'an inet prefix is expected rather than "{dst6}"')
+                dst = Prefix(AF_INET6, 0, 128)
+            else:
+                dst = Prefix.parse(argv[i], AF_UNSPEC)
         i += 1
     if dst is None or dst.bitlen <= 0:
         raise Die("need at least destination address")
     for name in (idev, odev):
         if name is not None:
             ip.device(name)
+    if dst.family == AF_INET6:
+        ip.proc.err("ip: RTNETLINK answers: Network is unreachable\n")
+        return 2
     ns = ip.ns
     target = dst.value
     text = str(ipaddress.IPv4Address(target))
     from_text = str(ipaddress.IPv4Address(src.value)) if src is not None and src.bitlen else None
+    if idev is not None:
+        # ip_route_input: a zero, broadcast, multicast or local source is a
+        # martian (EINVAL); other input routes are not modelled
+        s = src.value if src is not None and src.bitlen else 0
+        if s == 0 or s >> 28 == 14 or s == 0xFFFFFFFF or ns.stack.is_local(from_text):
+            ip.proc.err("ip: RTNETLINK answers: Invalid argument\n")
+            return 2
+    if odev is not None:
+        return _route_get_oif(ip, ns, target, text, from_text, ip.device(odev))
     for e in local_table(ns):
         if e.dst_len == 32 and e.value == target or \
                 e.type == "local" and not Prefix(AF_INET, e.value, e.dst_len).differs(target, e.dst_len):
@@ -814,6 +834,33 @@ def iproute_get(ip: Ip, argv: list[str]) -> int:
         return 2
     prefsrc = None if from_text else ns.source_address(text)
     shown = RouteEntry("unicast", target, 32, r.dev, gateway=r.gateway, prefsrc=prefsrc)
+    ip.out.append(route_text(ip, shown, cloned=True, src=from_text))
+    return 0
+
+
+def _route_get_oif(ip: Ip, ns, target: int, text: str, from_text, odev) -> int:
+    """``ip route get ADDR oif DEV``: the lookup considers only routes through
+    DEV (fib_table_lookup skips other next hops); with none, the kernel
+    assumes the destination is on DEV's link, from an address of scope link
+    or wider (inet_select_addr: DEV's own first, then any device's)."""
+    best = None
+    for r in ns.routes.routes:
+        if r.dev is not odev or not r.dev.up or (target & r._mask) != r._net:
+            continue
+        if best is None or r._plen > best._plen or (r._plen == best._plen and r.metric < best.metric):
+            best = r
+    if best is not None:
+        prefsrc = None if from_text else (best.src or ns.stack.source_for(best.dev, text))
+        shown = RouteEntry("unicast", target, 32, best.dev, gateway=best.gateway, prefsrc=prefsrc)
+    else:
+        prefsrc = None
+        if not from_text:
+            for d in [odev] + [d for d in interfaces(ns) if d is not odev]:
+                a = next((a for a in d.addrs if not str(a.ip).startswith("127.")), None)
+                if a is not None:
+                    prefsrc = str(a.ip)
+                    break
+        shown = RouteEntry("unicast", target, 32, odev, prefsrc=prefsrc)
     ip.out.append(route_text(ip, shown, cloned=True, src=from_text))
     return 0
 
@@ -981,11 +1028,14 @@ def ipneigh_list_or_flush(ip: Ip, argv: list[str], flush: bool) -> int:
             line += f"dev {e.dev.name} "
         if e.mac:
             line += f"lladdr {e.mac}"
-            # statistics as the reference kernel reports them: ref 1, used/
-            # confirmed/updated seconds, probes (4 once resolved by our own
-            # solicitation, 0 when learned from a request)
-            age = int(ip.ns.kernel.sched.now - e.updated) if st == "STALE" else 0
-            line += f" ref 1 used {age}/{age}/{age} probes {4 if e.probes else 0}"
+            # statistics as the reference kernel reports them: "ref" counts
+            # the entry's pending timer (REACHABLE/DELAY/PROBE hold one, a
+            # STALE entry none); used/confirmed/updated are clock ticks divided
+            # by busybox's get_hz(), which reads /proc/net/psched's 10^9: always
+            # 0; probes 4 once resolved by our own solicitation, 0 when learned
+            # from a request
+            ref = " ref 1" if st in ("REACHABLE", "DELAY", "PROBE") else ""
+            line += f"{ref} used 0/0/0 probes {4 if e.probes else 0}"
         else:
             line += f" used 0/0/0 probes {e.probes}"
         lines.append(line + f" {st}\n")

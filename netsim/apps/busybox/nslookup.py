@@ -128,7 +128,8 @@ def nslookup_main(proc):
         if not addrs:
             proc.err(f"nslookup: bad address '{server}'\n")
             return 1
-        n = yield from _send_queries(proc, server, addrs[0], port, queries, timeout, retry, state)
+        n = yield from _send_queries(proc, server, addrs[0], port, queries, timeout, retry, state,
+                                     debug)
         if n > 0:
             break
     else:
@@ -142,7 +143,8 @@ def nslookup_main(proc):
     return state["exit"]
 
 
-def _send_queries(proc, server_name, server_ip, port, queries, timeout, retry, state):
+def _send_queries(proc, server_name, server_ip, port, queries, timeout, retry, state,
+                  debug=False):
     sched = proc.kernel.sched
     sock = UdpSocket(proc.netns)
     sock.bind()
@@ -206,11 +208,14 @@ def _send_queries(proc, server_name, server_ip, port, queries, timeout, retry, s
                 sock.sendto(dns.Message(q["id"], q["name"], q["type"]).pack(), (server_ip, port))
                 continue
             q["done"] = True
+            if debug:       # monotonic_ms() differences
+                ms = int(sched.now * 1000) - int(tstart * 1000)
+                proc.out(f"Query #{queries.index(q)} completed in {ms}ms:\n")
             if msg.rcode != 0:
                 proc.out(f"** server can't find {q['name']}: {RCODES[msg.rcode]}\n")
                 state["exit"] = 1
             else:
-                proc.out(_format(msg))
+                proc.out(_format(msg, debug))
             proc.out("\n")
             replies += 1
             if replies >= len(queries):
@@ -233,8 +238,8 @@ def _pending_error(sock):
     return None
 
 
-def _format(msg) -> str:
-    out = "" if msg.aa else "Non-authoritative answer:\n"
+def _format(msg, debug: bool = False) -> str:
+    out = ("authoritative answer:\n" if debug else "") if msg.aa else "Non-authoritative answer:\n"
     for r in msg.answers:
         if r.type in (dns.A, dns.AAAA):
             out += f"Name:\t{r.name}\nAddress: {r.data}\n"

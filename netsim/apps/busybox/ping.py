@@ -14,7 +14,20 @@ from .. import libc
 from .common import ERRNO_TEXT, UsageError, getopt, usage
 
 MAXWAIT = 10
-USAGE = "[OPTIONS] HOST"
+USAGE = ("[OPTIONS] HOST\n\nSend ICMP ECHO_REQUESTs to HOST\n\n"
+         "\t-4,-6\t\tForce IP or IPv6 name resolution\n"
+         "\t-c CNT\t\tSend only CNT pings\n"
+         "\t-s SIZE\t\tSend SIZE data bytes in packets (default 56)\n"
+         "\t-i SECS\t\tInterval\n"
+         "\t-A\t\tPing as soon as reply is received\n"
+         "\t-t TTL\t\tSet TTL\n"
+         "\t-I IFACE/IP\tSource interface or IP address\n"
+         "\t-W SEC\t\tSeconds to wait for the first response (default 10)\n"
+         "\t\t\t(after all -c CNT packets are sent)\n"
+         "\t-w SEC\t\tSeconds until ping exits (default:infinite)\n"
+         "\t\t\t(can exit earlier with -c CNT)\n"
+         "\t-q\t\tQuiet, only display output at start/finish\n"
+         "\t-p HEXBYTE\tPayload pattern")
 # ICMP destination unreachable codes ping reports, as recvfrom's errno
 UNREACH_ERRNO = {0: "ENETUNREACH", 1: "EHOSTUNREACH", 3: "ECONNREFUSED"}
 
@@ -26,6 +39,20 @@ def ping_main(proc):
         return usage(proc, "ping", USAGE)
     if len(args) != 1:
         return usage(proc, "ping", USAGE)
+    if "s" in opts:                # xatou16
+        text = str(opts["s"])
+        if not text.isdigit():
+            proc.err(f"ping: invalid number '{text}'\n")
+            return 1
+        if int(text) > 65535:
+            proc.err(f"ping: number {text} is not in 0..65535 range\n")
+            return 1
+    host = args[0]
+    # xhost_and_af2sockaddr(AF_UNSPEC unless -4/-6): an IPv6 literal, or -6,
+    # takes the IPv6 path (no IPv6 in a container: ping6's failure)
+    if "4" not in opts and ("6" in opts or ":" in host):
+        from .ping6 import ping6_run
+        return (yield from ping6_run(proc, "ping", opts, host))
     try:
         count = int(opts["c"]) if "c" in opts else 0
         datalen = int(opts["s"]) if "s" in opts else 56
@@ -38,7 +65,6 @@ def ping_main(proc):
         proc.err(f"ping: invalid number '{bad}'\n")
         return 1
     quiet = "q" in opts
-    host = args[0]
     sched = proc.kernel.sched
 
     addrs = yield from libc.resolve(proc, host)
@@ -113,7 +139,8 @@ def ping_main(proc):
                 continue
             seq = icmp.seq
             t_us = None
-            if seq in sent:
+            # the send time travels in the first 4 data bytes: none below that
+            if seq in sent and datalen >= 4:
                 t_us = int(round((when - sent[seq]) * 1e6))
                 tsum += t_us
                 tmin = t_us if tmin is None else min(tmin, t_us)

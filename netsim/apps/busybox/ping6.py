@@ -16,7 +16,18 @@ from ...proto import dns
 from .. import libc
 from .common import VERSION, UsageError, getopt
 
-USAGE = "[OPTIONS] HOST"   # the full text is not recorded (ping.py prints the same short form)
+USAGE = ("[OPTIONS] HOST\n\nSend ICMP ECHO_REQUESTs to HOST\n\n"
+         "\t-c CNT\t\tSend only CNT pings\n"
+         "\t-s SIZE\t\tSend SIZE data bytes in packets (default 56)\n"
+         "\t-i SECS\t\tInterval\n"
+         "\t-A\t\tPing as soon as reply is received\n"
+         "\t-I IFACE/IP\tSource interface or IP address\n"
+         "\t-W SEC\t\tSeconds to wait for the first response (default 10)\n"
+         "\t\t\t(after all -c CNT packets are sent)\n"
+         "\t-w SEC\t\tSeconds until ping exits (default:infinite)\n"
+         "\t\t\t(can exit earlier with -c CNT)\n"
+         "\t-q\t\tQuiet, only display output at start/finish\n"
+         "\t-p HEXBYTE\tPayload pattern")
 
 
 def _v6_hosts(proc, name: str) -> str | None:
@@ -40,7 +51,11 @@ def ping6_main(proc):
     if len(args) != 1:
         proc.err(f"{VERSION}\n\nUsage: ping6 {USAGE}\n")
         return 1
-    host = args[0]
+    return (yield from ping6_run(proc, "ping6", opts, args[0]))
+
+
+def ping6_run(proc, name: str, opts, host: str):
+    """The IPv6 path of ping (``ping6``, ``ping -6``, ``ping ::1``)."""
     addr = None
     try:
         addr = str(ipaddress.IPv6Address(host))
@@ -49,9 +64,9 @@ def ping6_main(proc):
         if addr is None and not libc.is_ipv4(host):
             yield from libc.dns_lookup(proc, host, (dns.AAAA,))   # never an AAAA record here
     if addr is None:
-        proc.err(f"ping6: bad address '{host}'\n")
+        proc.err(f"{name}: bad address '{host}'\n")
         return 1
     size = opts.get("s", "56")
     proc.out(f"PING {host} ({addr}): {size} data bytes\n")
-    proc.err("ping6: sendto: Cannot assign requested address\n")
+    proc.err(f"{name}: sendto: Cannot assign requested address\n")
     return 1
