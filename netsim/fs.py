@@ -112,9 +112,15 @@ class Filesystem:
             raise FileNotFoundError(errno.ENOENT, "No such file or directory", path)
         if node.kind == "dir":
             raise IsADirectoryError(errno.EISDIR, "Is a directory", path)
+        if node.kind == "chr":
+            return device_read(node.data, path)
         return node.data
 
     def write(self, path: str, data: str, append: bool = False) -> None:
+        node = self.node(path)
+        if node is not None and node.kind == "chr":
+            device_write(node.data, path)
+            return
         backend, inner = self._writable(path)
         backend.write(inner, data, append=append)
 
@@ -183,3 +189,33 @@ class Filesystem:
     @property
     def dirs(self) -> set[str]:
         return {p for p in self.walk() if self.is_dir(p)}
+
+
+# -- character devices ---------------------------------------------------------------
+# A read returns what a program reading to the end would get; the endless
+# devices give one 64 KiB read (``head -c``/``od`` take what they need from it).
+DEVICE_READ_SIZE = 65536
+
+
+def device_read(rdev: str, path: str) -> str:
+    """Reading /dev/null (nothing), zero and full (zeros), random and
+    urandom (bytes of a fixed pseudo-random stream), tty (no controlling
+    terminal: ENXIO)."""
+    if rdev == "1,3":
+        return ""
+    if rdev in ("1,5", "1,7"):
+        return "\0" * DEVICE_READ_SIZE
+    if rdev in ("1,8", "1,9"):
+        import random
+        # 7-bit bytes: files are text here, and a byte above 127 would count twice
+        return bytes(b & 0x7F for b in random.Random(rdev).randbytes(DEVICE_READ_SIZE)).decode("ascii")
+    raise OSError(errno.ENXIO, "No such device or address", path)
+
+
+def device_write(rdev: str, path: str) -> None:
+    """Writing: null, zero and the random devices take anything; full is
+    always full (ENOSPC); tty: no controlling terminal."""
+    if rdev == "1,7":
+        raise OSError(errno.ENOSPC, "No space left on device", path)
+    if rdev in ("5,0", "5,2"):
+        raise OSError(errno.ENXIO, "No such device or address", path)

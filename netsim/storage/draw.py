@@ -28,6 +28,8 @@ def layer_stack(daemon, c) -> list[tuple[str, str, str]]:
     rw = st.rw[c.id]
     rows = []
     for m in c.fs.mounts[:0:-1]:
+        if m.info.get("runc"):          # runc's /dev: not the user's mounts
+            continue
         spec = m.info.get("spec")
         kind = spec.type if spec else "bind"
         src = ("(in memory)" if kind == "tmpfs" else spec.source or "(anonymous volume)") if spec else m.root

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from ..errors import InvalidParameter, NotFound
 from ..fs import Filesystem, MountEntry
 from . import layers as L
-from .mounts import (NETWORK_FILES, RUNC_AFTER, RUNC_BEFORE, MountSpec, copy_into, make_mountpoint,
+from .mounts import (NETWORK_FILES, dev_mounts, RUNC_AFTER, RUNC_BEFORE, MountSpec, copy_into, make_mountpoint,
                      proc_mounts_line, user_entry)
 from .overlay import Overlay
 from .tree import Tree
@@ -119,6 +119,8 @@ class Storage:
         fs = fs or c.fs
         rw = self.rw[c.id]
         fs.unmount_all()
+        for entry in dev_mounts():
+            fs.mount(entry)
         host = self.d.host_fs
         vols = {id(s): v for s, v in rw.volumes}
         for spec in sorted(c.mounts, key=lambda s: s.depth):
@@ -220,7 +222,8 @@ class Storage:
         text = proc_mounts_line("overlay", "/", "overlay", "rw,relatime,lowerdir=" + ":".join(
             f"{root}/l/{x}" for x in links) + f",upperdir={root}/{rw.cache_id}/diff,workdir={root}/{rw.cache_id}/work")
         text += "".join(proc_mounts_line(*x) for x in RUNC_BEFORE)
-        text += "".join(proc_mounts_line(m.device, m.target, m.fstype, m.options) for m in c.fs.mounts[1:])
+        text += "".join(proc_mounts_line(m.device, m.target, m.fstype, m.options) for m in c.fs.mounts[1:]
+                        if not m.info.get("runc"))
         return text + "".join(proc_mounts_line(*x) for x in RUNC_AFTER)
 
     # -- commit ----------------------------------------------------------------------

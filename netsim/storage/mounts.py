@@ -24,6 +24,38 @@ HOST_DISK = ("/dev/vda", "ext4", "relatime,discard,resv_strict,resuid=65534,resg
 TMPFS_OPTIONS = "rw,nosuid,nodev,noexec,relatime"
 NETWORK_FILES = ("resolv.conf", "hostname", "hosts")
 
+# what runc puts in a container's /dev (a tmpfs): character devices with
+# their (major, minor), the /proc/self/fd links, and the mountpoints of devpts,
+# mqueue and shm (tests/golden/breadth4_dev.json)
+DEV_NODES = {"full": (1, 7), "null": (1, 3), "random": (1, 8), "tty": (5, 0), "urandom": (1, 9),
+             "zero": (1, 5)}
+DEV_LINKS = {"fd": "/proc/self/fd", "ptmx": "pts/ptmx", "stderr": "/proc/self/fd/2",
+             "stdin": "/proc/self/fd/0", "stdout": "/proc/self/fd/1"}
+
+
+def dev_mounts() -> list[MountEntry]:
+    """runc's /dev: a tmpfs with the devices and links, then devpts (its
+    ``ptmx``), mqueue and shm mounted on it."""
+    dev = Overlay()
+    for name, (major, minor) in DEV_NODES.items():
+        dev.upper.put("/" + name, Node("chr", f"{major},{minor}", 0o666))
+    for name, target in DEV_LINKS.items():
+        dev.upper.put("/" + name, Node("symlink", target, 0o777))
+    for name in ("mqueue", "pts", "shm"):
+        dev.upper.put("/" + name, Node("dir", "", 0o755))
+    pts, mqueue, shm = Overlay(), Overlay(), Overlay()
+    pts.upper.put("/ptmx", Node("chr", "5,2", 0o666))
+    mqueue.upper.get("/").mode = shm.upper.get("/").mode = 0o1777
+    runc = {"runc": True}           # listed in /proc/mounts from RUNC_BEFORE, in its place
+    return [MountEntry("/dev", dev, "/", False, "tmpfs", "tmpfs", "rw,nosuid,size=65536k,mode=755", runc),
+            MountEntry("/dev/pts", pts, "/", False, "devpts", "devpts",
+                       "rw,nosuid,noexec,relatime,gid=5,mode=620,ptmxmode=666", runc),
+            MountEntry("/dev/mqueue", mqueue, "/", False, "mqueue", "mqueue",
+                       "rw,nosuid,nodev,noexec,relatime", runc),
+            MountEntry("/dev/shm", shm, "/", False, "shm", "tmpfs",
+                       "rw,nosuid,nodev,noexec,relatime,size=65536k", runc)]
+
+
 # runc's standard mounts, before and after the user's (tests/golden/storage_busybox_tree.json)
 RUNC_BEFORE = [
     ("proc", "/proc", "proc", "rw,nosuid,nodev,noexec,relatime"),

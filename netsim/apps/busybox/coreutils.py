@@ -33,7 +33,7 @@ def _inputs(proc, args):
             continue
         try:
             yield a, read_file(proc, a)
-        except (FileNotFoundError, IsADirectoryError) as e:
+        except OSError as e:
             yield a, e
 
 
@@ -44,7 +44,7 @@ def cat_main(proc):
             if isinstance(text, IsADirectoryError):
                 proc.err("cat: read error: Is a directory\n")
             else:
-                proc.err(f"cat: can't open '{name}': No such file or directory\n")
+                proc.err(f"cat: can't open '{name}': {text.strerror or 'No such file or directory'}\n")
             rc = 1
             continue
         proc.out(text)

@@ -772,7 +772,7 @@ def rmdir_main(proc):
 # -- stat ------------------------------------------------------------------------------
 
 def _mode_text(kind: str, mode: int) -> str:
-    out = {"dir": "d", "symlink": "l"}.get(kind, "-")
+    out = {"dir": "d", "symlink": "l", "chr": "c"}.get(kind, "-")
     for shift, special, ch in ((6, 0o4000, "s"), (3, 0o2000, "s"), (0, 0o1000, "t")):
         bits = (mode >> shift) & 7
         out += "r" if bits & 4 else "-"
@@ -790,18 +790,30 @@ def _file_type(node) -> str:
         return "directory"
     if node.kind == "symlink":
         return "symbolic link"
+    if node.kind == "chr":
+        return "character special file"
     return "regular file" if node.size else "regular empty file"
 
 
 def _raw_mode(node) -> int:
-    return {"dir": 0o040000, "symlink": 0o120000}.get(node.kind, 0o100000) | (node.mode & 0o7777)
+    return {"dir": 0o040000, "symlink": 0o120000, "chr": 0o020000}.get(node.kind, 0o100000) | (node.mode & 0o7777)
+
+
+def _rdev(node) -> tuple[int, int]:
+    """A character device's (major, minor)."""
+    major, _, minor = node.data.partition(",")
+    return int(major), int(minor)
 
 
 def _stat_size(node) -> int:
+    if node.kind == "chr":
+        return 0
     return BLOCK if node.kind == "dir" else node.size
 
 
 def _stat_blocks(node) -> int:
+    if node.kind == "chr":
+        return 0
     if node.kind == "dir":
         return BLOCK // 512
     if node.kind == "file":
@@ -857,7 +869,9 @@ def stat_main(proc):
             "f": f"{_raw_mode(node):x}", "F": _file_type(node), "g": "0",
             "G": groups.get(0, "UNKNOWN"), "h": str(_links(fs, path, node)), "i": "0",
             "n": a, "N": f"'{a}' -> '{node.data}'" if node.kind == "symlink" else a,
-            "o": str(BLOCK), "s": str(_stat_size(node)), "t": "0", "T": "0", "u": "0",
+            "o": str(BLOCK), "s": str(_stat_size(node)),
+            "t": f"{_rdev(node)[0]:x}" if node.kind == "chr" else "0",
+            "T": f"{_rdev(node)[1]:x}" if node.kind == "chr" else "0", "u": "0",
             "U": users.get(0, "UNKNOWN"), "x": _time_text(now), "X": str(int(now)),
             "y": _time_text(now), "Y": str(int(now)), "z": _time_text(now), "Z": str(int(now)),
         }

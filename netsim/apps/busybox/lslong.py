@@ -19,7 +19,9 @@ BLOCK = 4096
 
 def _dir_size(fs, path: str) -> int:
     m, _inner = fs.resolve(path)
-    if m.fstype == "tmpfs":
+    if m.fstype == "devpts":
+        return 0
+    if m.fstype in ("tmpfs", "mqueue"):
         try:
             return 40 + 20 * len(fs.listdir(path))
         except OSError:
@@ -29,7 +31,7 @@ def _dir_size(fs, path: str) -> int:
 
 def _blocks_kib(fs, path: str, node) -> int:
     if node.kind == "dir":
-        return 0 if fs.resolve(path)[0].fstype == "tmpfs" else BLOCK // 1024
+        return 0 if fs.resolve(path)[0].fstype in ("tmpfs", "devpts", "mqueue") else BLOCK // 1024
     if node.kind == "file":
         return -(-node.size // BLOCK) * (BLOCK // 1024)
     return 0
@@ -93,13 +95,19 @@ class LongLister:
             owner = f"{uid:<8} {gid:<8} "
         else:
             owner = f"{self.users.get(uid, str(uid))[:8]:<8} {self.groups.get(gid, str(gid))[:8]:<8} "
-        if node.kind == "dir":
+        if node.kind == "chr":
+            size = None
+        elif node.kind == "dir":
             size = _dir_size(fs, path)
         elif node.kind == "symlink":
             size = len(node.data.encode())
         else:
             size = node.size
-        size_text = f"{human(size):>7} " if opts.get("h") else f"{size:9d} "
+        if size is None:                # a device: its numbers
+            major, _, minor = node.data.partition(",")
+            size_text = f"{int(major):4d}, {int(minor):3d} "
+        else:
+            size_text = f"{human(size):>7} " if opts.get("h") else f"{size:9d} "
         text = (f"{_mode_text(node.kind, node.mode if node.kind != 'symlink' else 0o777):<10} "
                 f"{_nlink(fs, path, node):4d} {owner}{size_text}{_time(self.now)} {shown}")
         if node.kind == "symlink":
