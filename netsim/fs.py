@@ -219,3 +219,104 @@ def device_write(rdev: str, path: str) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", path)
     if rdev in ("5,0", "5,2"):
         raise OSError(errno.ENXIO, "No such device or address", path)
+
+
+# -- a process's view: its credentials against the files' owners and modes ---------------
+class UserView:
+    """The filesystem as a process that is not root sees it (``generic_permission``
+    without CAP_DAC_OVERRIDE): creating, replacing or removing a name needs
+    write and search permission on the directory, writing a file write
+    permission on it, reading it read permission; what the process creates
+    is owned by its uid and gid.  Everything else is the shared
+    :class:`Filesystem`'s."""
+
+    def __init__(self, fs: Filesystem, uid: int, gid: int):
+        self.__dict__["_fs"] = fs
+        self.__dict__["uid"] = uid
+        self.__dict__["gid"] = gid
+
+    def __getattr__(self, name):
+        return getattr(self._fs, name)
+
+    def __setattr__(self, name, value):
+        setattr(self._fs, name, value)
+
+    def _may(self, node, bits: int) -> bool:
+        mode = node.mode
+        if node.uid == self.uid:
+            mode >>= 6
+        elif node.gid == self.gid:
+            mode >>= 3
+        return mode & bits == bits
+
+    def _check(self, path: str, bits: int, node=None) -> None:
+        node = node if node is not None else self._fs.node(path)
+        if node is not None and node.kind != "chr" and not self._may(node, bits):
+            raise PermissionError(errno.EACCES, "Permission denied", path)
+
+    def _check_parent(self, path: str) -> None:
+        path = self._fs.norm(path)
+        self._check(posixpath.dirname(path) or "/", 3)          # -wx
+
+    def _own(self, path: str) -> None:
+        m, inner = self._fs.resolve(path)
+        node = m.backend.lookup(inner)
+        if node is not None:
+            node.uid, node.gid = self.uid, self.gid
+
+    def read(self, path: str) -> str:
+        self._check(self._fs.norm(path), 4)
+        return self._fs.read(path)
+
+    def listdir(self, path: str) -> list[str]:
+        self._check(self._fs.norm(path), 4)
+        return self._fs.listdir(path)
+
+    def write(self, path: str, data: str, append: bool = False) -> None:
+        node = self._fs.node(path)
+        if node is None:
+            self._check_parent(path)
+            self._fs.write(path, data, append)
+            self._own(path)
+            return
+        self._check(path, 2, node)
+        self._fs.write(path, data, append)
+
+    def symlink(self, path: str, target: str) -> None:
+        self._check_parent(path)
+        self._fs.symlink(path, target)
+        self._own(path)
+
+    def mkdir(self, path: str, parents: bool = False) -> None:
+        path = self._fs.norm(path)
+        if parents:
+            todo, p = [], path
+            while p != "/" and not self._fs.exists(p):
+                todo.append(p)
+                p = posixpath.dirname(p)
+            for d in reversed(todo):
+                self.mkdir(d)
+            return
+        if not self._fs.exists(path):
+            self._check_parent(path)
+        self._fs.mkdir(path)
+        self._own(path)
+
+    def remove(self, path: str) -> None:
+        self._check_parent(path)
+        self._fs.remove(path)
+
+    def remove_tree(self, path: str) -> None:
+        path = self._fs.norm(path)
+        if self._fs.is_dir(path) and not self._fs._is_mountpoint(path):
+            for name in self.listdir(path):
+                self.remove_tree(path.rstrip("/") + "/" + name)
+        self.remove(path)
+
+
+def view_for(fs, uid: int, gid: int):
+    """The filesystem a process with these credentials uses."""
+    if uid == 0 or fs is None:
+        return fs
+    base = fs._fs if isinstance(fs, UserView) else fs
+    return UserView(base, uid, gid)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ..errors import Conflict, InvalidParameter, NetsimError, NotFound, SystemError_
-from ..fs import Filesystem
+from ..fs import Filesystem, view_for
 from .container import NAME_RE, Container, NetworkRequest
 from .names import random_name
 
@@ -242,6 +242,7 @@ class LifecycleMixin:
         proc = self._proc(c, c.argv, pid=c.task.pid)
         proc.task = c.task
         proc.uid, proc.gid = c.creds
+        proc.fs = view_for(proc.fs, proc.uid, proc.gid)
         proc.groups = [proc.gid]
         proc.cwd = c.workdir or "/"
         proc.tty = c.tty and c.open_stdin
@@ -539,6 +540,7 @@ class LifecycleMixin:
         proc = self._proc(c, argv, pid=task.pid)
         proc.task = task
         proc.uid, proc.gid, proc.groups = uid, gid, [gid]
+        proc.fs = view_for(proc.fs, uid, gid)
         proc.on_output = None
         proc.stdin = stdin
         proc.cwd = cwd

@@ -90,7 +90,8 @@ class Overlay:
         old = node.data if node is not None and append else ""
         self._copy_up_parents(path)
         mode = node.mode if node is not None else 0o644
-        self.upper.put(path, Node("file", old + data, mode))
+        owner = (node.uid, node.gid) if node is not None else (0, 0)
+        self.upper.put(path, Node("file", old + data, mode, uid=owner[0], gid=owner[1]))
 
     def symlink(self, path: str, target: str) -> None:
         self._need_parent_dir(path)

@@ -15,10 +15,12 @@ from functools import lru_cache
 
 @dataclass
 class Node:
-    kind: str                 # "dir", "file", "symlink", "whiteout"
-    data: str = ""            # file contents or symlink target
+    kind: str                 # "dir", "file", "symlink", "whiteout", "chr"
+    data: str = ""            # file contents, symlink target, a device's "major,minor"
     mode: int = 0o755
     opaque: bool = False
+    uid: int = 0              # owner (the creating process's)
+    gid: int = 0
 
     @property
     def size(self) -> int:

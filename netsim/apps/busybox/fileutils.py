@@ -866,13 +866,13 @@ def stat_main(proc):
         fields = {
             "a": f"{node.mode & 0o7777:o}", "A": _mode_text(node.kind, node.mode),
             "b": str(_stat_blocks(node)), "B": "512", "d": "39", "D": "27",
-            "f": f"{_raw_mode(node):x}", "F": _file_type(node), "g": "0",
-            "G": groups.get(0, "UNKNOWN"), "h": str(_links(fs, path, node)), "i": "0",
+            "f": f"{_raw_mode(node):x}", "F": _file_type(node), "g": str(node.gid),
+            "G": groups.get(node.gid, "UNKNOWN"), "h": str(_links(fs, path, node)), "i": "0",
             "n": a, "N": f"'{a}' -> '{node.data}'" if node.kind == "symlink" else a,
             "o": str(BLOCK), "s": str(_stat_size(node)),
             "t": f"{_rdev(node)[0]:x}" if node.kind == "chr" else "0",
-            "T": f"{_rdev(node)[1]:x}" if node.kind == "chr" else "0", "u": "0",
-            "U": users.get(0, "UNKNOWN"), "x": _time_text(now), "X": str(int(now)),
+            "T": f"{_rdev(node)[1]:x}" if node.kind == "chr" else "0", "u": str(node.uid),
+            "U": users.get(node.uid, "UNKNOWN"), "x": _time_text(now), "X": str(int(now)),
             "y": _time_text(now), "Y": str(int(now)), "z": _time_text(now), "Z": str(int(now)),
         }
         if "c" in opts:
@@ -887,8 +887,8 @@ def stat_main(proc):
                 f"  File: {name}\n"
                 f"  Size: {fields['s']:<10}\tBlocks: {fields['b']:<10} IO Block: {BLOCK:<6} {fields['F']}\n"
                 f"Device: {fields['D']}h/{fields['d']}d\tInode: {fields['i']:<11} Links: {fields['h']}\n"
-                f"Access: ({node.mode & 0o7777:04o}/{fields['A']})  Uid: ({0:5d}/{fields['U']:>8})   "
-                f"Gid: ({0:5d}/{fields['G']:>8})\n"
+                f"Access: ({node.mode & 0o7777:04o}/{fields['A']})  Uid: ({node.uid:5d}/{fields['U']:>8})   "
+                f"Gid: ({node.gid:5d}/{fields['G']:>8})\n"
                 f"Access: {fields['x']}\nModify: {fields['y']}\nChange: {fields['z']}\n")
     proc.out("".join(out))
     return rc

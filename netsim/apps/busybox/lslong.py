@@ -90,7 +90,7 @@ class LongLister:
         node = lstat_node(fs, path)
         if node is None:
             return None
-        uid = gid = 0
+        uid, gid = node.uid, node.gid
         if opts.get("n"):
             owner = f"{uid:<8} {gid:<8} "
         else:
