@@ -254,8 +254,20 @@ class UserView:
         if node is not None and node.kind != "chr" and not self._may(node, bits):
             raise PermissionError(errno.EACCES, "Permission denied", path)
 
+    def _search(self, path: str) -> None:
+        """Search (x) permission on every directory above ``path``."""
+        path = self._fs.norm(path)
+        parts = path.strip("/").split("/")[:-1]
+        cur = ""
+        for part in parts:
+            cur += "/" + part
+            node = self._fs.node(cur)
+            if node is not None and node.kind == "dir" and not self._may(node, 1):
+                raise PermissionError(errno.EACCES, "Permission denied", path)
+
     def _check_parent(self, path: str) -> None:
         path = self._fs.norm(path)
+        self._search(path)
         self._check(posixpath.dirname(path) or "/", 3)          # -wx
 
     def _own(self, path: str) -> None:
@@ -265,14 +277,17 @@ class UserView:
             node.uid, node.gid = self.uid, self.gid
 
     def read(self, path: str) -> str:
+        self._search(path)
         self._check(self._fs.norm(path), 4)
         return self._fs.read(path)
 
     def listdir(self, path: str) -> list[str]:
+        self._search(path)
         self._check(self._fs.norm(path), 4)
         return self._fs.listdir(path)
 
     def write(self, path: str, data: str, append: bool = False) -> None:
+        self._search(path)
         node = self._fs.node(path)
         if node is None:
             self._check_parent(path)

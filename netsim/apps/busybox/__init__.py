@@ -101,6 +101,8 @@ PROGRAMS: dict = {
     "mv": _lazy("fileutils", "mv_main"),
     "ln": _lazy("fileutils", "ln_main"),
     "chmod": _lazy("fileutils", "chmod_main"),
+    "chown": _lazy("fileutils", "chown_main"),
+    "chgrp": _lazy("fileutils", "chown_main"),
     "rmdir": _lazy("fileutils", "rmdir_main"),
     "stat": _lazy("fileutils", "stat_main"),
     "readlink": _lazy("fileutils", "readlink_main"),

@@ -277,7 +277,12 @@ def ls_main(proc):
         if kernel_dirs[t] is not None and not opts.get("d"):
             outs.append((t, kernel_dirs[t]))
         elif fs.is_dir(path) and not opts.get("d"):
-            names = fs.listdir(path)
+            try:
+                names = fs.listdir(path)
+            except OSError as e:        # opendir: no read or search permission
+                proc.err(f"ls: can't open '{t}': {e.strerror}\n")
+                rc = 1
+                continue
             if not (opts.get("a") or opts.get("A")):
                 names = [n for n in names if not n.startswith(".")]
             if opts.get("a"):

@@ -71,9 +71,15 @@ def _write_node(fs, path: str, node) -> None:
         m.backend.upper.put(inner, copy)
 
 
-def set_mode(fs, path: str, mode: int) -> None:
-    """``chmod(2)``: a node of a lower layer is copied up first (a directory
-    without its contents: the overlay still merges the lower ones)."""
+def _upper_node(fs, path: str, follow: bool = True):
+    """The node at ``path`` in its mount's writable layer, copied up from a
+    lower one first (a directory without its contents: the overlay still
+    merges the lower ones)."""
+    if follow:
+        node = fs.node(path)
+        if node is not None and lstat_node(fs, path).kind == "symlink":
+            target = lstat_node(fs, path).data
+            path = fs.norm(target, posixpath.dirname(fs.norm(path)))
     m, inner = fs.resolve(path)
     if m.readonly:
         raise OSError(errno.EROFS, "Read-only file system", path)
@@ -86,7 +92,28 @@ def set_mode(fs, path: str, mode: int) -> None:
         backend._copy_up_parents(inner)
         node = node.copy()
         backend.upper.put(inner, node)
-    node.mode = mode & 0o7777
+    return node
+
+
+def set_mode(fs, path: str, mode: int) -> None:
+    """``chmod(2)``: only the owner (or root) may."""
+    uid = getattr(fs, "uid", 0)
+    if uid and (fs.node(path) is not None and fs.node(path).uid != uid):
+        raise PermissionError(errno.EPERM, "Operation not permitted", path)
+    _upper_node(fs, path, follow=False).mode = mode & 0o7777
+
+
+def set_owner(fs, path: str, uid: int | None, gid: int | None, follow: bool = True) -> None:
+    """``chown(2)``/``lchown(2)``: root only (CAP_CHOWN)."""
+    if getattr(fs, "uid", 0):
+        if fs.node(path) is None:
+            raise FileNotFoundError(errno.ENOENT, "No such file or directory", path)
+        raise PermissionError(errno.EPERM, "Operation not permitted", path)
+    node = _upper_node(fs, path, follow)
+    if uid is not None:
+        node.uid = uid
+    if gid is not None:
+        node.gid = gid
 
 
 def _join(parent: str, name: str) -> str:
@@ -669,6 +696,78 @@ def parse_mode(text: str, old: int, is_dir: bool) -> int | None:
             else:
                 mode = (mode & ~mask) | bits
     return mode
+
+
+def _owner_ids(proc, text: str, prog: str):
+    """``USER[:GROUP]`` (or ``USER.GROUP``) as busybox's ``parse_chown_usergroup_or_die``:
+    names from /etc/passwd and /etc/group, or numbers; (uid, gid) with None
+    for a part not given."""
+    from .coreutils import _names
+    user, sep, group = text.partition(":")
+    if not sep and "." in text:
+        user, sep, group = text.partition(".")
+    uid = gid = None
+    if user:
+        users = {v: k for k, v in _names(proc, "/etc/passwd").items()}
+        if user.isdigit():
+            uid = int(user)
+        elif user in users:
+            uid = users[user]
+        else:
+            raise ValueError(f"{prog}: unknown user/group {text}" if sep else f"{prog}: unknown user {user}")
+    if group:
+        groups = {v: k for k, v in _names(proc, "/etc/group").items()}
+        if group.isdigit():
+            gid = int(group)
+        elif group in groups:
+            gid = groups[group]
+        else:
+            raise ValueError(f"{prog}: unknown user/group {text}" if user else f"{prog}: unknown group {group}")
+    return uid, gid
+
+
+def chown_main(proc):
+    """``chown [-RhLHPcvf] USER[:[GRP]] FILE...`` and ``chgrp GROUP FILE...``."""
+    prog = proc.argv[0].rsplit("/", 1)[-1]
+    try:
+        opts, args = getopt(proc, "RhLHPcvf", proc.argv[1:])
+    except UsageError:
+        return show_usage(proc, prog)
+    if len(args) < 2:
+        return show_usage(proc, prog)
+    try:
+        uid, gid = _owner_ids(proc, args[0] if prog == "chown" else ":" + args[0], prog)
+    except ValueError as e:
+        proc.err(f"{e}\n")
+        return 1
+    fs, cwd, rc = proc.fs, proc.cwd or "/", 0
+
+    def apply(path, shown, top):
+        nonlocal rc
+        node = lstat_node(fs, path)
+        if node is None:
+            if not opts.get("f"):
+                proc.err(f"{prog}: {shown}: No such file or directory\n")
+            rc = 1
+            return
+        try:
+            set_owner(fs, path, uid, gid, follow=top and not opts.get("h"))
+        except OSError as err:
+            if not opts.get("f"):
+                proc.err(f"{prog}: {shown}: {_strerror(_errno(err))}\n")
+            rc = 1
+            return
+        if opts.get("v"):
+            now = lstat_node(fs, path) if not top or opts.get("h") else fs.node(path)
+            proc.out(f"changed ownership of '{shown}' to {now.uid}:{now.gid}\n")
+        if opts.get("R") and node.kind == "dir":
+            for name in fs.listdir(path):
+                apply(_join(path, name), _join(shown, name), False)
+
+    for f in args[1:]:
+        apply(fs.norm(f, cwd), f, True)
+    return rc
+    yield
 
 
 def chmod_main(proc):
