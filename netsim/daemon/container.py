@@ -102,6 +102,7 @@ class Container:
     cap_add: list[str] | None = None                   # --cap-add as given (HostConfig.CapAdd)
     cap_drop: list[str] | None = None                  # --cap-drop as given (HostConfig.CapDrop)
     privileged: bool = False                           # --privileged (HostConfig.Privileged)
+    init: bool | None = None                           # --init (HostConfig.Init): docker-init as PID 1
     sysctls: dict[str, str] = field(default_factory=dict)   # --sysctl (HostConfig.Sysctls)
     task: object = None                                # kernel task of the main process (PID 1 unless --pid)
     shim: object = None                                # its containerd-shim's task

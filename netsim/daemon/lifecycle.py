@@ -18,6 +18,7 @@ from .container import NAME_RE, Container, NetworkRequest
 from .names import random_name
 
 SIGKILL, SIGTERM = 9, 15
+DOCKER_INIT = "/sbin/docker-init"       # the daemon's init-path (tini)
 EXEC_NOT_FOUND = ('exec: "{0}": executable file not found in $PATH')
 
 
@@ -235,22 +236,43 @@ class LifecycleMixin:
                 c.state.error = str(err)
             raise
         st = c.state
-        c.shim, c.task = self.runtime.create(c.id, c.argv, *c.creds, pid_ns=pid_ns)
+        init_argv = [DOCKER_INIT, "--"] + list(c.argv) if c.init else c.argv
+        c.shim, c.task = self.runtime.create(c.id, init_argv, *c.creds, pid_ns=pid_ns)
         st.status, st.exit_code, st.error = "running", 0, ""
         st.pid = c.task.pid_in(self.kernel.tasks.init_ns)
         st.started_at, st.finished_at = self.sched.now, None
-        proc = self._proc(c, c.argv, pid=c.task.pid)
-        proc.task = c.task
+        task = self.kernel.tasks.spawn(c.task, c.argv) if c.init else c.task
+        proc = self._proc(c, c.argv, pid=task.pid)
+        proc.task = task
         proc.uid, proc.gid = c.creds
         proc.fs = view_for(proc.fs, proc.uid, proc.gid)
         proc.groups = [proc.gid]
         proc.cwd = c.workdir or "/"
         proc.tty = c.tty and c.open_stdin
         c.proc = proc
-        c.process = self.sched.process(program(proc), name=f"{c.name}:pid1")
+        main = program(proc)
+        if c.init:
+            main = self._docker_init(c.task, proc, main, task)
+        c.process = self.sched.process(main, name=f"{c.name}:pid1")
         c.process.add_callback(lambda ev, c=c, p=c.process: self._on_exit(c, p))
         c.task.on_kill = lambda sig, proc=proc, p=c.process: _fatal_signal(proc, p, sig)
         return c
+
+    def _docker_init(self, init_task, proc, program, child):
+        """``--init``: docker-init (tini) is PID 1; the program runs as its
+        child, every signal tini can catch is passed on to the child, and
+        tini exits with the child's status (128 + a signal that ended it)."""
+        tasks = self.kernel.tasks
+        running = self.sched.process(program, name="docker-init:child")
+        child.on_kill = lambda sig, p=running: _fatal_signal(proc, p, sig)
+        for sig in range(1, 32):
+            if sig not in (SIGKILL, 17, 19):          # KILL, CHLD, STOP cannot be passed on
+                init_task.handlers[sig] = lambda s, t=child: tasks.signal(t, s)
+        yield running
+        tasks.exit(child)
+        if proc.killed_by:
+            return 128 + proc.killed_by
+        return running.value if isinstance(running.value, int) else 0
 
     def _apply_sysctls(self, c) -> None:
         """runc writes HostConfig.Sysctls to /proc/sys in the container's

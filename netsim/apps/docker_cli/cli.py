@@ -149,6 +149,7 @@ class DockerCli(StorageCommands):
                 cap_add=list(o["cap_add"]) if o.get("cap_add") else None,
                 cap_drop=list(o["cap_drop"]) if o.get("cap_drop") else None,
                 privileged=bool(o.get("privileged")), sysctls=dict(o.get("sysctl") or {}),
+                init=bool(o.get("init")) if "init" in inv.changed else None,
                 stop_signal=o.get("stop_signal") if "stop_signal" in inv.changed else "",
                 stop_timeout=o.get("stop_timeout") if "stop_timeout" in inv.changed else None)
         except NetsimError as err:

@@ -211,7 +211,8 @@ def container_json(daemon, c, size: bool = False) -> Struct:
                             "/proc/sched_debug", "/proc/scsi", "/sys/firmware"],
             "ReadonlyPaths": ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
                               "/proc/sysrq-trigger"],
-        }, go_type="*container.HostConfig", omitempty=("Tmpfs",)),
+            "Init": c.init,
+        }, go_type="*container.HostConfig", omitempty=("Tmpfs", "Init")),
         "GraphDriver": Struct({
             "Data": daemon.storage.graph_driver(c)["Data"],
             "Name": "overlay2",
