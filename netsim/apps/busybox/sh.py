@@ -306,8 +306,11 @@ class Shell:
         self.pending_signals: list = []  # caught, their traps not run yet
 
     def signal_caught(self, sig: int) -> None:
-        """The shell's signal handler: the trap runs between commands."""
-        self.pending_signals.append(sig)
+        """The shell's signal handler: the trap runs between commands.  ash
+        keeps one flag per signal (``gotsig``): a signal that arrives again
+        before its trap ran is one pending signal."""
+        if sig not in self.pending_signals:
+            self.pending_signals.append(sig)
 
     # expansion
     def expand(self, word: str | Word):

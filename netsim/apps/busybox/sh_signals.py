@@ -97,8 +97,8 @@ def set_trap(sh, sig: int, action: str | None) -> None:
 def dotrap(sh):
     """Run the actions of the signals caught since the last command."""
     from .sh import _Exit
-    pending, sh.pending_signals = sh.pending_signals, []
-    for sig in pending:
+    pending, sh.pending_signals = sorted(sh.pending_signals), []
+    for sig in pending:                 # in signal order, as dotrap walks gotsig[]
         action = sh.traps.get(sig)
         if action is None:
             if sig == SIGINT:
