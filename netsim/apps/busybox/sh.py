@@ -540,6 +540,8 @@ class Shell:
                     err_target = spec
                 else:
                     out_target = spec
+            elif op == "<<":                      # a here-document (sh_compound's tokenizer)
+                stdin = yield from sh_compound.heredoc_text(self, w)
             elif op == "<":
                 target = (yield from self.expand(w))
                 try:

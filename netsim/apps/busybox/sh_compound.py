@@ -30,7 +30,7 @@ _SUBSHELL = re.compile(r"(?<!\$)\(")          # ( not opening $( (but $(( )
 def has_compound_syntax(src: str) -> bool:
     """``(``, ``{``, ``$((`` or a backquote in ``src`` (substring tests
     first: the plain lists of the hot path have none of these characters)."""
-    if "`" in src or "{" in src and "${" not in src:
+    if "`" in src or "{" in src and "${" not in src or "<<" in src:
         return True
     if "{" in src and re.search(r"(?<!\$)\{", src):
         return True
@@ -39,7 +39,46 @@ _OPS2 = OPS + ("(", ")")
 _OP = re.compile("|".join(map(re.escape, _OPS2)))
 _OP_FIRST = frozenset(op[0] for op in _OPS2)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_REDIRECT_TO_WORD = frozenset((">", ">>", "<", "2>"))
+_REDIRECT_TO_WORD = frozenset((">", ">>", "<", "2>", "<<"))
+
+
+class HereDoc:
+    """A here-document's body: expanded as in double quotes (``$``, `` ` ``,
+    ``\\``) unless its delimiter was quoted."""
+    __slots__ = ("body", "expand")
+
+    def __init__(self, body: str = "", expand: bool = True):
+        self.body, self.expand = body, expand
+
+    def __repr__(self):
+        return f"HereDoc({self.body!r}, expand={self.expand})"
+
+
+def heredoc_text(sh, doc: "HereDoc"):
+    """The text a here-document feeds its command (a generator: ``$(…)`` runs)."""
+    if not doc.expand:
+        return doc.body
+    src, parts, buf, i, n = doc.body, [], "", 0, len(doc.body)
+    while i < n:
+        c = src[i]
+        if c == "\\" and i + 1 < n and src[i + 1] in "\\$`\n":
+            if src[i + 1] != "\n":
+                buf += src[i + 1]
+            i += 2
+        elif c == "$" or c == "`":
+            if buf:
+                parts.append(("dq", buf))
+                buf = ""
+            i = _expansion(src, i, parts, quoted=True)
+        else:
+            buf += c
+            i += 1
+    if buf:
+        parts.append(("dq", buf))
+    if not parts:
+        return ""
+    fields = yield from sh.expand(Word(tuple(parts)))
+    return "".join(fields)
 _REDIRECT_FD = frozenset((">&2", "1>&2", "2>&1"))
 _SEPARATORS = (";", "\n", "&")
 
@@ -69,11 +108,62 @@ def tokenize(src: str, lines: list | None = None) -> list:
                 lines.append(src.count("\n", 0, word_start) + 1)
             parts = None
 
+    pending: list = []            # here-documents whose bodies follow the next newline
+
+    def read_bodies(start: int) -> int:
+        """The bodies of the pending here-documents, from ``start`` (the
+        character after a newline); where the line after the last one begins."""
+        j = start
+        for doc, delim, strip in pending:
+            lines_ = []
+            while j < n:
+                k = src.find("\n", j)
+                line = src[j:] if k < 0 else src[j:k]
+                j = n if k < 0 else k + 1
+                if (line.lstrip("\t") if strip else line) == delim:
+                    break
+                lines_.append(line.lstrip("\t") if strip else line)
+            doc.body = "".join(x + "\n" for x in lines_)
+        pending.clear()
+        return j
+
     while i < n:
         c = src[i]
         if c == " " or c == "\t":
             end_word()
             i += 1
+            continue
+        if c == "<" and src.startswith("<<", i) and not src.startswith("<<<", i):
+            end_word()
+            toks.append(("op", "<<"))
+            if lines is not None:
+                lines.append(src.count("\n", 0, i) + 1)
+            i += 2
+            strip = src.startswith("-", i)
+            if strip:
+                i += 1
+            while i < n and src[i] in " \t":
+                i += 1
+            j = i
+            while j < n and src[j] not in " \t\n;&|<>()":
+                j += 1
+            raw = src[i:j]
+            if not raw:
+                raise ShSyntaxError("unexpected newline")
+            delim = raw.replace("'", "").replace('"', "").replace("\\", "")
+            doc = HereDoc(expand=delim == raw)
+            toks.append(doc)
+            if lines is not None:
+                lines.append(src.count("\n", 0, i) + 1)
+            pending.append((doc, delim, strip))
+            i = j
+            continue
+        if c == "\n" and pending:
+            end_word()
+            toks.append(("op", "\n"))
+            if lines is not None:
+                lines.append(src.count("\n", 0, i) + 1)
+            i = read_bodies(i + 1)
             continue
         if c == "#" and parts is None:
             j = src.find("\n", i)
@@ -140,6 +230,8 @@ def tokenize(src: str, lines: list | None = None) -> list:
             parts.append(("lit", src[i:j]))
             i = j
     end_word()
+    if pending:
+        read_bodies(n)
     return toks
 
 
@@ -758,6 +850,9 @@ class Interpreter:
         # None: unchanged; "null", a path, or "stdout"/"stderr": the shell's own stream
         out_target = err_target = None
         for op, w in redirs:
+            if op == "<<":
+                stdin = _Input((yield from heredoc_text(sh, w)))
+                continue
             if op in _REDIRECT_TO_WORD:
                 target = (yield from sh.expand(w))
                 path = target[0] if target else ""
