@@ -31,8 +31,9 @@ def _failed(message: str):
 
 
 class VolumeRow:
+    go_type = "*formatter.volumeContext"
     HEADERS = {"Driver": "DRIVER", "Name": "VOLUME NAME", "Scope": "SCOPE", "Mountpoint": "MOUNTPOINT",
-               "Labels": "LABELS"}
+               "Labels": "LABELS", "Links": "LINKS", "Size": "SIZE"}
 
     def __init__(self, v, mountpoint: str):
         self.v, self.Mountpoint = v, mountpoint
@@ -41,6 +42,12 @@ class VolumeRow:
     @property
     def Labels(self):
         return ",".join(f"{k}={x}" for k, x in sorted((self.v.labels or {}).items()))
+
+    def Label(self, name):
+        return (self.v.labels or {}).get(name, "")
+
+    # volume ls has no usage data: ``docker system df -v`` fills it
+    Links = Size = "N/A"
 
 
 class StorageCommands:
@@ -91,10 +98,13 @@ class StorageCommands:
             elif key == "name":
                 vols = [v for v in vols if value in v.name]
         rows = [VolumeRow(v, svc.mountpoint(v)) for v in vols]
-        if o.get("quiet"):
-            out.stdout += "".join(r.Name + "\n" for r in rows)
-            return
-        self._render_rows(o.get("format") or "table {{.Driver}}\t{{.Name}}", rows, out, VolumeRow.HEADERS)
+        # formatter.NewVolumeFormat: -q replaces the table and raw formats, not a custom one
+        fmt = o.get("format") or "table"
+        if fmt == "table":
+            fmt = "{{.Name}}" if o.get("quiet") else "table {{.Driver}}\t{{.Name}}"
+        elif fmt == "raw":
+            fmt = "name: {{.Name}}" if o.get("quiet") else "name: {{.Name}}\ndriver: {{.Driver}}\n"
+        self._render_rows(fmt, rows, out, VolumeRow.HEADERS)
 
     def cmd_volume_inspect(self, inv, out) -> None:
         self._inspect(inv, out, lambda ref: self._volume_json(self.d.storage.volumes.get(ref)))

@@ -10,7 +10,13 @@ from __future__ import annotations
 import json
 import time
 
-from .gotemplate import Struct
+from .gotemplate import GoMap, GoNil, Struct
+
+# typed nils of the API structs: fmt prints a nil slice "[]", a nil map "map[]"
+# and a nil pointer "<nil>"; encoding/json writes null for all three
+NIL_STRINGS = GoNil("slice", "[]string")
+NIL_STRSLICE = GoNil("slice", "strslice.StrSlice")
+NIL_STRMAP = GoNil("map", "map[string]string")
 
 ZERO_TIME = "0001-01-01T00:00:00Z"
 DATA_ROOT = "/var/lib/docker"
@@ -28,6 +34,10 @@ def timestamp(daemon, t: float | None) -> str:
 
 def _json_value(x):
     """What encoding/json sees: ``omitempty`` fields left out."""
+    if isinstance(x, GoNil):
+        return None
+    if isinstance(x, GoTime):
+        return x.__gojson__()
     if isinstance(x, Struct):
         return {k: _json_value(v) for k, v in x.json_items()}
     if isinstance(x, dict):
@@ -35,6 +45,57 @@ def _json_value(x):
     if isinstance(x, (list, tuple)):
         return [_json_value(v) for v in x]
     return x
+
+
+class GoTime:
+    """A Go ``time.Time`` in UTC (types.NetworkResource's Created): templates
+    print it with String() and may call its methods; JSON is RFC 3339."""
+    go_type = "time.Time"
+    _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
+
+    def __init__(self, ns: int):
+        self.ns = ns
+        self._tm = time.gmtime(ns // 1_000_000_000)
+
+    def _frac(self) -> str:
+        return f".{self.ns % 1_000_000_000:09d}".rstrip("0").rstrip(".")
+
+    def String(self) -> str:
+        return time.strftime("%Y-%m-%d %H:%M:%S", self._tm) + self._frac() + " +0000 UTC"
+
+    def __gojson__(self) -> str:
+        return time.strftime("%Y-%m-%dT%H:%M:%S", self._tm) + self._frac() + "Z"
+
+    def Year(self) -> int:
+        return self._tm.tm_year
+
+    def Month(self) -> str:
+        return self._MONTHS[self._tm.tm_mon - 1]
+
+    def Day(self) -> int:
+        return self._tm.tm_mday
+
+    def Hour(self) -> int:
+        return self._tm.tm_hour
+
+    def Minute(self) -> int:
+        return self._tm.tm_min
+
+    def Second(self) -> int:
+        return self._tm.tm_sec
+
+    def Nanosecond(self) -> int:
+        return self.ns % 1_000_000_000
+
+    def Unix(self) -> int:
+        return self.ns // 1_000_000_000
+
+    def UnixNano(self) -> int:
+        return self.ns
+
+    def IsZero(self) -> bool:
+        return False
 
 
 def go_time_string(daemon, t: float) -> str:
@@ -56,18 +117,18 @@ def _null_if_empty(items):
 
 
 def endpoint_settings(c, ep, req) -> Struct:
-    ipam = None
-    if req is not None and req.ip:
-        ipam = Struct({"IPv4Address": req.ip}, go_type="*network.EndpointIPAMConfig")
-    elif req is not None and req.connected:
-        ipam = Struct({}, go_type="*network.EndpointIPAMConfig")
+    ipam = GoNil("ptr", "*network.EndpointIPAMConfig")
+    if req is not None and (req.ip or req.connected):
+        ipam = Struct({"IPv4Address": req.ip or "", "IPv6Address": "", "LinkLocalIPs": NIL_STRINGS},
+                      go_type="*network.EndpointIPAMConfig",
+                      omitempty=("IPv4Address", "IPv6Address", "LinkLocalIPs"))
     aliases = ep.aliases if ep is not None and ep.network.is_user_defined else (
         list(req.aliases) if req is not None and req.aliases else None)
-    links = list(req.links) if req is not None and req.links else None
+    links = list(req.links) if req is not None and req.links else NIL_STRINGS
     return Struct({
         "IPAMConfig": ipam,
         "Links": links,
-        "Aliases": aliases or None,
+        "Aliases": aliases or NIL_STRINGS,
         "NetworkID": ep.network.id if ep else "",
         "EndpointID": ep.id if ep else "",
         "Gateway": (ep.network.gateway or "") if ep else "",
@@ -77,7 +138,7 @@ def endpoint_settings(c, ep, req) -> Struct:
         "GlobalIPv6Address": "",
         "GlobalIPv6PrefixLen": 0,
         "MacAddress": (ep.mac or "") if ep else "",
-        "DriverOpts": {} if req is not None and req.connected else None,
+        "DriverOpts": {} if req is not None and req.connected else NIL_STRMAP,
     }, go_type="*network.EndpointSettings")
 
 
@@ -88,7 +149,8 @@ def network_settings(daemon, c) -> Struct:
     if c.running and c.mode in ("bridge", "user"):
         for spec in c.exposed:
             binds = c.ports_mapped.get(spec)
-            ports[spec] = [Struct({"HostIp": ip, "HostPort": str(p)}) for ip, p in binds] if binds else None
+            ports[spec] = [Struct({"HostIp": ip, "HostPort": str(p)}) for ip, p in binds] if binds \
+                else GoNil("slice", "[]nat.PortBinding")
             if binds:
                 ports[spec] = []
                 for ip, p in binds:
@@ -111,8 +173,8 @@ def network_settings(daemon, c) -> Struct:
         "Ports": ports,
         "SandboxKey": (f"/var/run/docker/netns/{sb.id[:12]}" if sb and c.mode not in ("host", "container")
                        else ("/var/run/docker/netns/default" if sb and c.mode == "host" else "")),
-        "SecondaryIPAddresses": None,
-        "SecondaryIPv6Addresses": None,
+        "SecondaryIPAddresses": GoNil("slice", "[]network.Address"),
+        "SecondaryIPv6Addresses": GoNil("slice", "[]network.Address"),
         "EndpointID": primary.id if primary else "",
         "Gateway": primary.network.gateway if primary else "",
         "GlobalIPv6Address": "",
@@ -123,6 +185,14 @@ def network_settings(daemon, c) -> Struct:
         "MacAddress": primary.mac if primary else "",
         "Networks": networks,
     }, go_type="*types.NetworkSettings")
+
+
+# container.HostConfig fields whose Go names differ from their JSON names
+_HOSTCONFIG_GO_NAMES = {"Dns": "DNS", "DnsOptions": "DNSOptions", "DnsSearch": "DNSSearch",
+                        "CpuShares": "CPUShares", "NanoCpus": "NanoCPUs", "CpuPeriod": "CPUPeriod",
+                        "CpuQuota": "CPUQuota", "CpuRealtimePeriod": "CPURealtimePeriod",
+                        "CpuRealtimeRuntime": "CPURealtimeRuntime", "CpuCount": "CPUCount",
+                        "CpuPercent": "CPUPercent"}
 
 
 def container_json(daemon, c, size: bool = False) -> Struct:
@@ -149,12 +219,14 @@ def container_json(daemon, c, size: bool = False) -> Struct:
             "Error": st.error,
             "StartedAt": timestamp(daemon, st.started_at),
             "FinishedAt": timestamp(daemon, st.finished_at),
-        }, go_type="*types.ContainerState"),
+            "Health": GoNil("ptr", "*types.Health"),
+        }, go_type="*types.ContainerState", omitempty=("Health",)),
         "Image": c.image.id,
         "ResolvConfPath": f"{base}/resolv.conf",
         "HostnamePath": f"{base}/hostname",
         "HostsPath": f"{base}/hosts",
         "LogPath": f"{DATA_ROOT}/containers/{c.id}/{c.id}-json.log",
+        "Node": GoNil("ptr", "*types.ContainerNode"),
         "Name": "/" + c.name,
         "RestartCount": c.restart_count,
         "Driver": "overlay2",
@@ -162,9 +234,9 @@ def container_json(daemon, c, size: bool = False) -> Struct:
         "MountLabel": "",
         "ProcessLabel": "",
         "AppArmorProfile": "",
-        "ExecIDs": None,
+        "ExecIDs": NIL_STRINGS,
         "HostConfig": Struct({
-            "Binds": None,
+            "Binds": NIL_STRINGS,
             "ContainerIDFile": "",
             "LogConfig": Struct({"Type": "json-file", "Config": {}}),
             "NetworkMode": c.network_mode,
@@ -172,25 +244,25 @@ def container_json(daemon, c, size: bool = False) -> Struct:
             "RestartPolicy": Struct({"Name": c.restart_policy, "MaximumRetryCount": c.restart_max_retries}),
             "AutoRemove": c.auto_remove,
             "VolumeDriver": "",
-            "VolumesFrom": None,
-            "CapAdd": list(c.cap_add) if c.cap_add else None,
-            "CapDrop": list(c.cap_drop) if c.cap_drop else None,
+            "VolumesFrom": NIL_STRINGS,
+            "CapAdd": list(c.cap_add) if c.cap_add else NIL_STRSLICE,
+            "CapDrop": list(c.cap_drop) if c.cap_drop else NIL_STRSLICE,
             "CgroupnsMode": "host",
             "Dns": list(c.dns),
             "DnsOptions": list(c.dns_options),
             "DnsSearch": list(c.dns_search),
-            "ExtraHosts": _null_if_empty(c.extra_hosts),
-            "GroupAdd": None,
+            "ExtraHosts": list(c.extra_hosts) or NIL_STRINGS,
+            "GroupAdd": NIL_STRINGS,
             "IpcMode": "private",
             "Cgroup": "",
-            "Links": _null_if_empty(_links_view(daemon, c)),
+            "Links": _links_view(daemon, c) or NIL_STRINGS,
             "OomScoreAdj": 0,
             "PidMode": c.pid_mode,
             "Privileged": c.privileged,
             "PublishAllPorts": c.publish_all,
             "ReadonlyRootfs": False,
-            "SecurityOpt": None,
-            "Tmpfs": {m.target: m.mode for m in c.mounts if m.flag == "tmpfs"} or None,
+            "SecurityOpt": NIL_STRINGS,
+            "Tmpfs": {m.target: m.mode for m in c.mounts if m.flag == "tmpfs"} or NIL_STRMAP,
             "UTSMode": c.uts_mode,
             "UsernsMode": "",
             "ShmSize": 67108864,
@@ -198,26 +270,31 @@ def container_json(daemon, c, size: bool = False) -> Struct:
             "ConsoleSize": [0, 0],
             "Isolation": "",
             "CpuShares": 0, "Memory": 0, "NanoCpus": 0, "CgroupParent": "",
-            "BlkioWeight": 0, "BlkioWeightDevice": [], "BlkioDeviceReadBps": None,
-            "BlkioDeviceWriteBps": None, "BlkioDeviceReadIOps": None, "BlkioDeviceWriteIOps": None,
+            "BlkioWeight": 0, "BlkioWeightDevice": [],
+            "BlkioDeviceReadBps": GoNil("slice", "[]*blkiodev.ThrottleDevice"),
+            "BlkioDeviceWriteBps": GoNil("slice", "[]*blkiodev.ThrottleDevice"),
+            "BlkioDeviceReadIOps": GoNil("slice", "[]*blkiodev.ThrottleDevice"),
+            "BlkioDeviceWriteIOps": GoNil("slice", "[]*blkiodev.ThrottleDevice"),
             "CpuPeriod": 0, "CpuQuota": 0, "CpuRealtimePeriod": 0, "CpuRealtimeRuntime": 0,
-            "CpusetCpus": "", "CpusetMems": "", "Devices": [], "DeviceCgroupRules": None,
-            "DeviceRequests": None, "KernelMemory": 0, "KernelMemoryTCP": 0,
-            "MemoryReservation": 0, "MemorySwap": 0, "MemorySwappiness": None,
-            "OomKillDisable": False, "PidsLimit": None, "Ulimits": None, "CpuCount": 0,
+            "CpusetCpus": "", "CpusetMems": "", "Devices": [], "DeviceCgroupRules": NIL_STRINGS,
+            "DeviceRequests": GoNil("slice", "[]container.DeviceRequest"), "KernelMemory": 0, "KernelMemoryTCP": 0,
+            "MemoryReservation": 0, "MemorySwap": 0, "MemorySwappiness": GoNil("ptr", "*int64"),
+            "OomKillDisable": False, "PidsLimit": GoNil("ptr", "*int64"),
+            "Ulimits": GoNil("slice", "[]*units.Ulimit"), "CpuCount": 0,
             "CpuPercent": 0, "IOMaximumIOps": 0, "IOMaximumBandwidth": 0,
             "MaskedPaths": ["/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
                             "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
                             "/proc/sched_debug", "/proc/scsi", "/sys/firmware"],
             "ReadonlyPaths": ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
                               "/proc/sysrq-trigger"],
-        }, go_type="*container.HostConfig", omitempty=("Tmpfs",)),
+        }, go_type="*container.HostConfig", omitempty=("Tmpfs",), go_names=_HOSTCONFIG_GO_NAMES),
         "GraphDriver": Struct({
             "Data": daemon.storage.graph_driver(c)["Data"],
             "Name": "overlay2",
         }),
-        **({"SizeRw": c.fs.root.size_rw(), "SizeRootFs": c.image.size + c.fs.root.size_rw()}
-           if size else {}),
+        # *int64 omitempty: nil (left out of the JSON) unless --size
+        "SizeRw": c.fs.root.size_rw() if size else GoNil("ptr", "*int64"),
+        "SizeRootFs": c.image.size + c.fs.root.size_rw() if size else GoNil("ptr", "*int64"),
         "Mounts": [Struct(m, go_type="types.MountPoint") for m in daemon.storage.mounts_json(c)],
         "Config": Struct({
             "Hostname": c.hostname,
@@ -226,24 +303,33 @@ def container_json(daemon, c, size: bool = False) -> Struct:
             "AttachStdin": c.attach and c.open_stdin,
             "AttachStdout": c.attach,
             "AttachStderr": c.attach,
-            **({"ExposedPorts": {p: Struct({}, go_type="struct {}") for p in c.exposed}} if c.exposed else {}),   # nat.PortSet: struct{} values
+            # nat.PortSet (omitempty): struct{} values
+            "ExposedPorts": GoMap({p: Struct({}, go_type="struct {}") for p in c.exposed},
+                                  go_type="nat.PortSet") if c.exposed else GoNil("map", "nat.PortSet"),
             "Tty": c.tty,
             "OpenStdin": c.open_stdin,
             "StdinOnce": c.attach and c.open_stdin,
-            "Env": _null_if_empty(list(c.image.env) + list(c.env)),
-            "Cmd": list(c.cmd) if c.cmd else None,
+            "Env": list(c.image.env) + list(c.env) or NIL_STRINGS,
+            "Cmd": list(c.cmd) if c.cmd else NIL_STRSLICE,
+            "Healthcheck": GoNil("ptr", "*container.HealthConfig"),
+            "ArgsEscaped": False,
             "Image": c.image_ref,
-            "Volumes": None,
+            "Volumes": GoNil("map", "map[string]struct {}"),
             "WorkingDir": c.workdir,
-            "Entrypoint": list(c.entrypoint) if c.entrypoint else None,
-            **({"MacAddress": c.mac_address} if c.mac_address else {}),
-            "OnBuild": None,
+            "Entrypoint": list(c.entrypoint) if c.entrypoint else NIL_STRSLICE,
+            "NetworkDisabled": False,
+            "MacAddress": c.mac_address or "",
+            "OnBuild": NIL_STRINGS,
             "Labels": dict(c.labels),
-            **({"StopSignal": c.stop_signal} if c.stop_signal else {}),
-            **({"StopTimeout": c.stop_timeout} if c.stop_timeout is not None else {}),
-        }, go_type="*container.Config"),
+            "StopSignal": c.stop_signal or "",
+            "StopTimeout": c.stop_timeout if c.stop_timeout is not None else GoNil("ptr", "*int"),
+            "Shell": NIL_STRSLICE,
+        }, go_type="*container.Config", omitempty=("ExposedPorts", "Healthcheck", "ArgsEscaped",
+                                                   "NetworkDisabled", "MacAddress", "StopSignal",
+                                                   "StopTimeout", "Shell"), pointers=("StopTimeout",)),
         "NetworkSettings": network_settings(daemon, c),
-    }, go_type="types.ContainerJSON")
+    }, go_type="types.ContainerJSON", omitempty=("Node", "SizeRw", "SizeRootFs"), go_names={"Id": "ID"},
+       pointers=("SizeRw", "SizeRootFs"))
 
 
 def _links_view(daemon, c) -> list[str]:
@@ -268,8 +354,9 @@ def network_json(daemon, net) -> Struct:
             "Subnet": net.subnet.with_prefixlen,
             "IPRange": net.ip_range.with_prefixlen if net.ip_range is not None else "",
             "Gateway": net.gateway if shown_gw else "",
-            "AuxiliaryAddresses": dict(net.aux_addresses) or None,
-        }, go_type="network.IPAMConfig", omitempty=("IPRange", "Gateway", "AuxiliaryAddresses")))
+            "AuxiliaryAddresses": dict(net.aux_addresses) or NIL_STRMAP,
+        }, go_type="network.IPAMConfig", omitempty=("IPRange", "Gateway", "AuxiliaryAddresses"),
+            go_names={"AuxiliaryAddresses": "AuxAddress"}))
     containers = {}
     for cid, ep in sorted(net.endpoints.items()):
         containers[cid] = Struct({
@@ -282,11 +369,11 @@ def network_json(daemon, net) -> Struct:
     return Struct({
         "Name": net.name,
         "Id": net.id,
-        "Created": timestamp(daemon, net.created),
+        "Created": GoTime(daemon.wallclock_ns(net.created)),
         "Scope": "local",
         "Driver": net.driver,
         "EnableIPv6": net.enable_ipv6,
-        "IPAM": Struct({"Driver": "default", "Options": None if net.predefined else dict(net.ipam_options),
+        "IPAM": Struct({"Driver": "default", "Options": NIL_STRMAP if net.predefined else dict(net.ipam_options),
                         "Config": config}),
         "Internal": net.internal,
         "Attachable": net.attachable,
@@ -296,7 +383,7 @@ def network_json(daemon, net) -> Struct:
         "Containers": containers,
         "Options": dict(net.options),
         "Labels": dict(net.labels),
-        "Peers": None,
-        "Services": None,
-    }, go_type="types.NetworkResource", omitempty=("Peers", "Services"))
+        "Peers": GoNil("slice", "[]network.PeerInfo"),
+        "Services": GoNil("map", "map[string]network.ServiceInfo"),
+    }, go_type="types.NetworkResource", omitempty=("Peers", "Services"), go_names={"Id": "ID"})
 
