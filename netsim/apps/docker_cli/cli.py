@@ -487,7 +487,9 @@ class DockerCli(StorageCommands):
         exposed = {f"{priv}/{proto}" for priv, proto, ip, pub in ports}
         mounts = self.d.storage.mounts_json(c)
         image = self.d.storage.find_image
+        # NetworkSettings.Networks' NetworkID: kept while stopped, once joined
         ep_ids = [ep.network.id for ep in c.endpoints.values()] if c.running else []
+        ep_ids += [req.network_id for req in c.networks.values() if req.network_id]
         checks = [
             any_of("name", lambda v: _regex_match(v, "/" + c.name)),
             any_of("id", lambda v: _regex_match(v, c.id)),
@@ -609,15 +611,21 @@ class DockerCli(StorageCommands):
         if kind and kind not in self.INSPECT_TYPES:
             raise CommandFailed(f"{go_quote(kind)} is not a valid value for --type\n")
         size = bool(inv.options.get("size"))
-        self._inspect(inv, out, lambda ref: self._find_any(ref, kind, size))
+        self._inspect(inv, out, lambda ref: self._find_any(ref, kind, size, out))
 
     def cmd_container_inspect(self, inv, out: Output) -> None:
         size = bool(inv.options.get("size"))
         self._inspect(inv, out, lambda ref: container_json(self.d, self.d.container_find(ref), size),
                       missing="No such container: {ref}")
 
-    def _find_any(self, ref: str, kind: str, inv_size: bool = False):
-        """``docker inspect``: container, then image, then network (``--type`` narrows)."""
+    def _find_any(self, ref: str, kind: str, inv_size: bool = False, out: Output | None = None):
+        """``docker inspect`` (inspectAll): container, image, network, then
+        volume (``--type`` narrows); ``--size`` is for containers only."""
+        def found(doc, what: str):
+            if inv_size and what != "container" and out is not None:
+                out.stderr += f"WARNING: --size ignored for {what}\n"
+            return doc
+
         if kind in ("", "container"):
             try:
                 return container_json(self.d, self.d.container_find(ref), size=bool(inv_size))
@@ -626,15 +634,19 @@ class DockerCli(StorageCommands):
         if kind in ("", "image"):
             image = self.d.storage.find_image(ref)
             if image is not None:
-                return gt.Struct(self._image_json(image), go_type="types.ImageInspect")
+                return found(self._image_json(image), "image")
         if kind in ("", "network"):
             try:
-                return network_json(self.d, self.d.network_find(ref))
+                return found(network_json(self.d, self.d.network_find(ref)), "network")
             except NotFound:
                 pass
+        if kind in ("", "volume"):
+            volume = self.d.storage.volumes.volumes.get(ref)
+            if volume is not None:
+                return found(self._volume_json(volume), "volume")
         raise NotFound(f"No such {kind or 'object'}: {ref}")
 
-    def _inspect(self, inv, out: Output, find, missing: str | None = None) -> None:
+    def _inspect(self, inv, out: Output, find, missing: str | None = None, raw: bool = True) -> None:
         """docker/cli ``inspect.Inspect``: every reference in turn, errors
         collected; a template that printed nothing still prints a newline."""
         fmt = inv.options.get("format") or ""
@@ -649,7 +661,7 @@ class DockerCli(StorageCommands):
                 docs.append(doc)
                 continue
             try:
-                text += gt.inspect_format(fmt, doc)
+                text += gt.inspect_format(fmt, doc) if raw else gt.inspect_format(fmt, doc, None)
             except gt.TemplateError as err:
                 if err.kind == "parse":     # inspect.Inspect: a StatusError with code 64
                     raise CommandFailed("template parsing error: "

@@ -71,10 +71,15 @@ class StorageCommands:
 
     # -- volumes --------------------------------------------------------------------
     def _volume_json(self, v) -> dict:
+        """types.Volume (Status and UsageData: nil, left out of the JSON)."""
+        from .gotemplate import GoNil
         created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(self.d.wallclock(v.created))))
-        return {"CreatedAt": created, "Driver": v.driver, "Labels": v.labels,
-                "Mountpoint": self.d.storage.volumes.mountpoint(v), "Name": v.name,
-                "Options": v.options, "Scope": v.scope}
+        return Struct({"CreatedAt": created, "Driver": v.driver, "Labels": v.labels,
+                       "Mountpoint": self.d.storage.volumes.mountpoint(v), "Name": v.name,
+                       "Options": v.options, "Scope": v.scope,
+                       "Status": GoNil("map", "map[string]interface {}"),
+                       "UsageData": GoNil("ptr", "*types.VolumeUsageData")},
+                      go_type="types.Volume", omitempty=("CreatedAt", "Status", "UsageData"))
 
     def cmd_volume_create(self, inv, out) -> None:
         o = inv.options
@@ -107,7 +112,8 @@ class StorageCommands:
         self._render_rows(fmt, rows, out, VolumeRow.HEADERS)
 
     def cmd_volume_inspect(self, inv, out) -> None:
-        self._inspect(inv, out, lambda ref: self._volume_json(self.d.storage.volumes.get(ref)))
+        # volume inspect gets no raw JSON: a template runs on types.Volume only
+        self._inspect(inv, out, lambda ref: self._volume_json(self.d.storage.volumes.get(ref)), raw=False)
 
     def cmd_volume_rm(self, inv, out) -> None:
         for ref in inv.args:
@@ -183,21 +189,19 @@ class StorageCommands:
         self._inspect(inv, out, find)
 
     def _image_json(self, image) -> dict:
+        """types.ImageInspect (Go field order, typed nils, ``ID`` is "Id" in JSON)."""
+        from .views import image_config
         st = self.d.storage
         layers = st.image_layers(image)
-        empty = {"Hostname": "", "Domainname": "", "User": "", "AttachStdin": False, "AttachStdout": False,
-                 "AttachStderr": False, "Tty": False, "OpenStdin": False, "StdinOnce": False,
-                 "Env": list(image.env) or None, "Cmd": list(image.cmd) or None, "Image": "",
-                 "Volumes": None, "WorkingDir": image.workdir, "Entrypoint": list(image.entrypoint) or None,
-                 "OnBuild": None, "Labels": None}
         size = st.image_size(image)
-        return {"Id": image.id, "RepoTags": [f"{image.name}:latest"], "RepoDigests": [], "Parent": "",
+        return Struct({"Id": image.id, "RepoTags": [f"{image.name}:latest"], "RepoDigests": [], "Parent": "",
                 "Comment": "Imported from -", "Created": "2026-11-27T20:52:19.600903124Z", "Container": "",
-                "ContainerConfig": dict(empty), "DockerVersion": self.d.host.engine_version, "Author": "",
-                "Config": dict(empty), "Architecture": "amd64", "Os": "linux", "Size": size,
+                "ContainerConfig": image_config(image), "DockerVersion": self.d.host.engine_version, "Author": "",
+                "Config": image_config(image), "Architecture": "amd64", "Os": "linux", "Size": size,
                 "VirtualSize": size, "GraphDriver": Struct(st.image_graph_driver(image)),
                 "RootFS": Struct({"Type": "layers", "Layers": [x.diff_id for x in layers]}),
-                "Metadata": {"LastTagTime": "2026-11-27T20:52:19.603601749Z"}}
+                "Metadata": Struct({"LastTagTime": "2026-11-27T20:52:19.603601749Z"})},
+                      go_type="types.ImageInspect", go_names={"Id": "ID"})
 
     # -- system df ----------------------------------------------------------------------
     def cmd_system_df(self, inv, out) -> None:

@@ -116,7 +116,10 @@ def _null_if_empty(items):
     return list(items) if items else None
 
 
-def endpoint_settings(c, ep, req) -> Struct:
+def endpoint_settings(c, ep, req, daemon=None) -> Struct:
+    """network.EndpointSettings of ``c`` on one network.  A stopped container
+    keeps what is not operational data (cleanOperationalData): the NetworkID
+    it joined and the aliases updateNetworkConfig gave it on a user network."""
     ipam = GoNil("ptr", "*network.EndpointIPAMConfig")
     if req is not None and (req.ip or req.connected):
         ipam = Struct({"IPv4Address": req.ip or "", "IPv6Address": "", "LinkLocalIPs": NIL_STRINGS},
@@ -124,12 +127,18 @@ def endpoint_settings(c, ep, req) -> Struct:
                       omitempty=("IPv4Address", "IPv6Address", "LinkLocalIPs"))
     aliases = ep.aliases if ep is not None and ep.network.is_user_defined else (
         list(req.aliases) if req is not None and req.aliases else None)
+    network_id = ep.network.id if ep else ""
+    if ep is None and req is not None and req.network_id and daemon is not None:
+        network_id = req.network_id
+        net = daemon.networks.get(req.network_id)
+        if net is None or net.is_user_defined:
+            aliases = daemon._endpoint_aliases(c, req)
     links = list(req.links) if req is not None and req.links else NIL_STRINGS
     return Struct({
         "IPAMConfig": ipam,
         "Links": links,
         "Aliases": aliases or NIL_STRINGS,
-        "NetworkID": ep.network.id if ep else "",
+        "NetworkID": network_id,
         "EndpointID": ep.id if ep else "",
         "Gateway": (ep.network.gateway or "") if ep else "",
         "IPAddress": (ep.ip or "") if ep else "",
@@ -158,7 +167,7 @@ def network_settings(daemon, c) -> Struct:
     networks = {}
     for name, req in c.networks.items():
         ep = c.endpoints.get(name) if c.running else None
-        networks[name] = endpoint_settings(c, ep, req)
+        networks[name] = endpoint_settings(c, ep, req, daemon)
     if c.mode in ("host", "none"):
         ep = c.endpoints.get(c.mode) if c.running else None
         networks = {c.mode: endpoint_settings(c, ep, None)}
@@ -185,6 +194,30 @@ def network_settings(daemon, c) -> Struct:
         "MacAddress": primary.mac if primary else "",
         "Networks": networks,
     }, go_type="*types.NetworkSettings")
+
+
+def image_config(image) -> Struct:
+    """An image's ``Config``/``ContainerConfig`` (*container.Config)."""
+    return Struct({
+        "Hostname": "", "Domainname": "", "User": "",
+        "AttachStdin": False, "AttachStdout": False, "AttachStderr": False,
+        "ExposedPorts": GoNil("map", "nat.PortSet"),
+        "Tty": False, "OpenStdin": False, "StdinOnce": False,
+        "Env": list(image.env) or NIL_STRINGS,
+        "Cmd": list(image.cmd) or NIL_STRSLICE,
+        "Healthcheck": GoNil("ptr", "*container.HealthConfig"),
+        "ArgsEscaped": False,
+        "Image": "",
+        "Volumes": GoNil("map", "map[string]struct {}"),
+        "WorkingDir": image.workdir,
+        "Entrypoint": list(image.entrypoint) or NIL_STRSLICE,
+        "NetworkDisabled": False, "MacAddress": "",
+        "OnBuild": NIL_STRINGS,
+        "Labels": NIL_STRMAP,
+        "StopSignal": "", "StopTimeout": GoNil("ptr", "*int"), "Shell": NIL_STRSLICE,
+    }, go_type="*container.Config", omitempty=("ExposedPorts", "Healthcheck", "ArgsEscaped", "NetworkDisabled",
+                                               "MacAddress", "StopSignal", "StopTimeout", "Shell"),
+        pointers=("StopTimeout",))
 
 
 # container.HostConfig fields whose Go names differ from their JSON names
