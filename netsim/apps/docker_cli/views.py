@@ -196,6 +196,13 @@ def network_settings(daemon, c) -> Struct:
     }, go_type="*types.NetworkSettings")
 
 
+def mount_point(m: dict) -> Struct:
+    """types.MountPoint: every field (Name and Driver omitempty in JSON)."""
+    return Struct({k: m.get(k, "") for k in ("Type", "Name", "Source", "Destination", "Driver", "Mode")}
+                  | {"RW": m.get("RW", False), "Propagation": m.get("Propagation", "")},
+                  go_type="types.MountPoint", omitempty=("Name", "Driver"))
+
+
 def image_config(image) -> Struct:
     """An image's ``Config``/``ContainerConfig`` (*container.Config)."""
     return Struct({
@@ -269,7 +276,8 @@ def container_json(daemon, c, size: bool = False) -> Struct:
         "AppArmorProfile": "",
         "ExecIDs": NIL_STRINGS,
         "HostConfig": Struct({
-            "Binds": NIL_STRINGS,
+            # the CLI's -v host-path/named binds as given (an anonymous -v DIR is a Config.Volumes entry)
+            "Binds": [m.spec for m in c.mounts if m.flag == "v" and m.source] or NIL_STRINGS,
             "ContainerIDFile": "",
             "LogConfig": Struct({"Type": "json-file", "Config": {}}),
             "NetworkMode": c.network_mode,
@@ -328,7 +336,7 @@ def container_json(daemon, c, size: bool = False) -> Struct:
         # *int64 omitempty: nil (left out of the JSON) unless --size
         "SizeRw": c.fs.root.size_rw() if size else GoNil("ptr", "*int64"),
         "SizeRootFs": c.image.size + c.fs.root.size_rw() if size else GoNil("ptr", "*int64"),
-        "Mounts": [Struct(m, go_type="types.MountPoint") for m in daemon.storage.mounts_json(c)],
+        "Mounts": [mount_point(m) for m in daemon.storage.mounts_json(c)],
         "Config": Struct({
             "Hostname": c.hostname,
             "Domainname": c.domainname,
@@ -347,7 +355,9 @@ def container_json(daemon, c, size: bool = False) -> Struct:
             "Healthcheck": GoNil("ptr", "*container.HealthConfig"),
             "ArgsEscaped": False,
             "Image": c.image_ref,
-            "Volumes": GoNil("map", "map[string]struct {}"),
+            "Volumes": GoMap({m.target: Struct({}, go_type="struct {}") for m in c.mounts
+                              if m.flag == "v" and not m.source}, go_type="map[string]struct {}")
+            or GoNil("map", "map[string]struct {}"),
             "WorkingDir": c.workdir,
             "Entrypoint": list(c.entrypoint) if c.entrypoint else NIL_STRSLICE,
             "NetworkDisabled": False,
