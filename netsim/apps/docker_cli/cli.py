@@ -651,6 +651,11 @@ class DockerCli(StorageCommands):
         collected; a template that printed nothing still prints a newline."""
         fmt = inv.options.get("format") or ""
         docs, errors, text = [], [], ""
+        if fmt:
+            try:                            # NewTemplateInspectorFromString: before any lookup
+                gt.parse(fmt)
+            except gt.TemplateError as err:
+                raise CommandFailed(f"template parsing error: {err}\n", 64)
         for ref in inv.args:
             try:
                 doc = find(ref)

@@ -2803,6 +2803,8 @@ class _State:
         if typ == "[]string" and isinstance(v, (list, tuple)) and not isinstance(v, GoSlice) \
                 and all(isinstance(_unwrap(e), str) for e in v):
             return v
+        if typ == "[]string" and isinstance(v, GoSlice) and v.go_type in _STRING_SLICE_TYPES:
+            return v     # a named type whose underlying type is []string is assignable
         if typ == "[]string" and isinstance(v, GoNil) and v.kind == "slice" and v.go_type == typ:
             return []
         self.errorf("wrong type for value; expected %s; got %s" % (typ, _static_type(value) if v is None else vt))
@@ -2817,6 +2819,9 @@ class _State:
             self.out.append("<no value>")
         else:
             self.out.append(go_sprint(x, deref=True))
+
+
+_STRING_SLICE_TYPES = ("strslice.StrSlice",)
 
 
 def _callable_value(v):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 
-from .gotemplate import GoMap, GoNil, Struct
+from .gotemplate import GoMap, GoNil, GoSlice, Struct
 
 # typed nils of the API structs: fmt prints a nil slice "[]", a nil map "map[]"
 # and a nil pointer "<nil>"; encoding/json writes null for all three
@@ -158,12 +158,9 @@ def network_settings(daemon, c) -> Struct:
     if c.running and c.mode in ("bridge", "user"):
         for spec in c.exposed:
             binds = c.ports_mapped.get(spec)
-            ports[spec] = [Struct({"HostIp": ip, "HostPort": str(p)}) for ip, p in binds] if binds \
+            ports[spec] = GoSlice([Struct({"HostIp": ip, "HostPort": str(p)}, go_type="nat.PortBinding")
+                                   for ip, p in binds], go_type="[]nat.PortBinding") if binds \
                 else GoNil("slice", "[]nat.PortBinding")
-            if binds:
-                ports[spec] = []
-                for ip, p in binds:
-                    ports[spec].append(Struct({"HostIp": ip, "HostPort": str(p)}))
     networks = {}
     for name, req in c.networks.items():
         ep = c.endpoints.get(name) if c.running else None
@@ -179,7 +176,7 @@ def network_settings(daemon, c) -> Struct:
         "HairpinMode": False,
         "LinkLocalIPv6Address": "",
         "LinkLocalIPv6PrefixLen": 0,
-        "Ports": ports,
+        "Ports": GoMap(ports, go_type="nat.PortMap"),
         "SandboxKey": (f"/var/run/docker/netns/{sb.id[:12]}" if sb and c.mode not in ("host", "container")
                        else ("/var/run/docker/netns/default" if sb and c.mode == "host" else "")),
         "SecondaryIPAddresses": GoNil("slice", "[]network.Address"),
@@ -211,13 +208,13 @@ def image_config(image) -> Struct:
         "ExposedPorts": GoNil("map", "nat.PortSet"),
         "Tty": False, "OpenStdin": False, "StdinOnce": False,
         "Env": list(image.env) or NIL_STRINGS,
-        "Cmd": list(image.cmd) or NIL_STRSLICE,
+        "Cmd": GoSlice(image.cmd, go_type="strslice.StrSlice") if image.cmd else NIL_STRSLICE,
         "Healthcheck": GoNil("ptr", "*container.HealthConfig"),
         "ArgsEscaped": False,
         "Image": "",
         "Volumes": GoNil("map", "map[string]struct {}"),
         "WorkingDir": image.workdir,
-        "Entrypoint": list(image.entrypoint) or NIL_STRSLICE,
+        "Entrypoint": GoSlice(image.entrypoint, go_type="strslice.StrSlice") if image.entrypoint else NIL_STRSLICE,
         "NetworkDisabled": False, "MacAddress": "",
         "OnBuild": NIL_STRINGS,
         "Labels": NIL_STRMAP,
@@ -241,7 +238,8 @@ def container_json(daemon, c, size: bool = False) -> Struct:
     argv = c.argv
     port_bindings = {}
     for b in c.port_bindings:
-        port_bindings.setdefault(b.key, []).append(Struct({"HostIp": b.host_ip, "HostPort": b.host_port}))
+        port_bindings.setdefault(b.key, GoSlice(go_type="[]nat.PortBinding")).append(
+            Struct({"HostIp": b.host_ip, "HostPort": b.host_port}, go_type="nat.PortBinding"))
     return Struct({
         "Id": c.id,
         "Created": timestamp(daemon, c.created),
@@ -281,8 +279,9 @@ def container_json(daemon, c, size: bool = False) -> Struct:
             "ContainerIDFile": "",
             "LogConfig": Struct({"Type": "json-file", "Config": {}}),
             "NetworkMode": c.network_mode,
-            "PortBindings": port_bindings,
-            "RestartPolicy": Struct({"Name": c.restart_policy, "MaximumRetryCount": c.restart_max_retries}),
+            "PortBindings": GoMap(port_bindings, go_type="nat.PortMap"),
+            "RestartPolicy": Struct({"Name": c.restart_policy, "MaximumRetryCount": c.restart_max_retries},
+                                    go_type="container.RestartPolicy"),
             "AutoRemove": c.auto_remove,
             "VolumeDriver": "",
             "VolumesFrom": NIL_STRINGS,
@@ -336,7 +335,7 @@ def container_json(daemon, c, size: bool = False) -> Struct:
         # *int64 omitempty: nil (left out of the JSON) unless --size
         "SizeRw": c.fs.root.size_rw() if size else GoNil("ptr", "*int64"),
         "SizeRootFs": c.image.size + c.fs.root.size_rw() if size else GoNil("ptr", "*int64"),
-        "Mounts": [mount_point(m) for m in daemon.storage.mounts_json(c)],
+        "Mounts": GoSlice([mount_point(m) for m in daemon.storage.mounts_json(c)], go_type="[]types.MountPoint"),
         "Config": Struct({
             "Hostname": c.hostname,
             "Domainname": c.domainname,
@@ -351,7 +350,7 @@ def container_json(daemon, c, size: bool = False) -> Struct:
             "OpenStdin": c.open_stdin,
             "StdinOnce": c.attach and c.open_stdin,
             "Env": list(c.image.env) + list(c.env) or NIL_STRINGS,
-            "Cmd": list(c.cmd) if c.cmd else NIL_STRSLICE,
+            "Cmd": GoSlice(c.cmd, go_type="strslice.StrSlice") if c.cmd else NIL_STRSLICE,
             "Healthcheck": GoNil("ptr", "*container.HealthConfig"),
             "ArgsEscaped": False,
             "Image": c.image_ref,
@@ -359,7 +358,7 @@ def container_json(daemon, c, size: bool = False) -> Struct:
                               if m.flag == "v" and not m.source}, go_type="map[string]struct {}")
             or GoNil("map", "map[string]struct {}"),
             "WorkingDir": c.workdir,
-            "Entrypoint": list(c.entrypoint) if c.entrypoint else NIL_STRSLICE,
+            "Entrypoint": GoSlice(c.entrypoint, go_type="strslice.StrSlice") if c.entrypoint else NIL_STRSLICE,
             "NetworkDisabled": False,
             "MacAddress": c.mac_address or "",
             "OnBuild": NIL_STRINGS,
@@ -408,7 +407,7 @@ def network_json(daemon, net) -> Struct:
             "MacAddress": ep.mac or "",
             "IPv4Address": f"{ep.ip}/{ep.prefixlen}" if ep.ip else "",
             "IPv6Address": "",
-        })
+        }, go_type="types.EndpointResource")
     return Struct({
         "Name": net.name,
         "Id": net.id,
@@ -423,7 +422,7 @@ def network_json(daemon, net) -> Struct:
         "Ingress": False,
         "ConfigFrom": Struct({"Network": ""}),
         "ConfigOnly": False,
-        "Containers": containers,
+        "Containers": GoMap(containers, go_type="map[string]types.EndpointResource"),
         "Options": dict(net.options),
         "Labels": dict(net.labels),
         "Peers": GoNil("slice", "[]network.PeerInfo"),
