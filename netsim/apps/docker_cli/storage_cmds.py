@@ -49,6 +49,10 @@ class VolumeRow:
     # volume ls has no usage data: ``docker system df -v`` fills it
     Links = Size = "N/A"
 
+    def __gojson__(self):
+        """formatter.MarshalJSON: every no-argument method, keys sorted."""
+        return {k: getattr(self, k) for k in sorted(self.HEADERS)}
+
 
 class StorageCommands:
     # -- run/create flags -------------------------------------------------------
