@@ -420,11 +420,27 @@ class DockerCli(StorageCommands):
         rows = [r for r in rows if self._ps_filter(r.c, by_key)]
         if last > 0:
             rows = rows[:last]
-        if o.get("quiet"):
-            out.stdout += "".join(r.c.id[:12] + "\n" if not o.get("no_trunc") else r.c.id + "\n" for r in rows)
-            return
-        fmt = o.get("format") or ("table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}"
-                                  "\t{{.Ports}}\t{{.Names}}" + ("\t{{.Size}}" if o.get("size") else ""))
+        if o.get("format") and not o.get("size"):
+            # buildContainerListOptions: the --format as given runs once on an
+            # empty ContainerContext (to see whether it uses .Size)
+            try:
+                gt.parse(o["format"]).execute(_ZeroPsRow())
+            except gt.TemplateError as err:
+                raise CommandFailed(f"failed to {'parse' if err.kind == 'parse' else 'execute'} "
+                                    f"template: {err}\n")
+        # formatter.NewContainerFormat (20.10): -q only replaces the table and
+        # raw formats; a custom --format wins over it
+        fmt = o.get("format") or "table"
+        if fmt == "table":
+            fmt = ("{{.ID}}" if o.get("quiet") else
+                   "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}"
+                   "\t{{.Ports}}\t{{.Names}}" + ("\t{{.Size}}" if o.get("size") else ""))
+        elif fmt == "raw":
+            fmt = ("container_id: {{.ID}}" if o.get("quiet") else
+                   "container_id: {{.ID}}\nimage: {{.Image}}\ncommand: {{.Command}}\n"
+                   "created_at: {{.CreatedAt}}\nstate: {{- pad .State 1 0}}\n"
+                   "status: {{- pad .Status 1 0}}\nnames: {{.Names}}\nlabels: {{- pad .Labels 1 0}}\n"
+                   "ports: {{- pad .Ports 1 0}}\n" + ("size: {{.Size}}\n" if o.get("size") else ""))
         for r in rows:
             r.trunc = not o.get("no_trunc")
         self._render_rows(fmt, rows, out, PsRow.HEADERS)
@@ -445,6 +461,12 @@ class DockerCli(StorageCommands):
             if key == "exited" and not value.lstrip("-").isdigit():
                 raise CommandFailed(f"Error response from daemon: strconv.Atoi: parsing {go_quote(value)}: "
                                     "invalid syntax\n")
+            if key in ("publish", "expose"):
+                _port_filter(value, key)
+            if key == "is-task" and value not in ("true", "false"):
+                raise CommandFailed(f"Error response from daemon: Invalid filter 'is-task=[{value}]'\n")
+            if key == "health" and value not in ("starting", "healthy", "unhealthy", "none"):
+                raise CommandFailed(f"Error response from daemon: Unrecognised filter value for health: {value}\n")
             by_key.setdefault(key, []).append(value)
         return by_key
 
@@ -462,9 +484,13 @@ class DockerCli(StorageCommands):
         st = c.state
         status = "paused" if st.status == "running" and st.paused else st.status
         ports = _api_ports(c)
-        published = {f"{pub}/{proto}" for priv, proto, ip, pub in ports if pub}
+        published = {f"{pub}/{proto}" for priv, proto, ip, pub in ports}
         exposed = {f"{priv}/{proto}" for priv, proto, ip, pub in ports}
+        mounts = self.d.storage.mounts_json(c)
+        image = self.d.storage.find_image
+        # NetworkSettings.Networks' NetworkID: kept while stopped, once joined
         ep_ids = [ep.network.id for ep in c.endpoints.values()] if c.running else []
+        ep_ids += [req.network_id for req in c.networks.values() if req.network_id]
         checks = [
             any_of("name", lambda v: _regex_match(v, "/" + c.name)),
             any_of("id", lambda v: _regex_match(v, c.id)),
@@ -475,26 +501,43 @@ class DockerCli(StorageCommands):
                 k in c.labels and (not eq or c.labels[k] == val)
                 for k, eq, val in (v.partition("=") for v in by_key["label"])),
             any_of("ancestor", lambda v: v in (c.image_ref, c.image_ref.split(":")[0])
-                   or c.image.id.removeprefix("sha256:").startswith(v.removeprefix("sha256:"))),
+                   or c.image.id.removeprefix("sha256:").startswith(v.removeprefix("sha256:"))
+                   or getattr(image(v), "id", None) == c.image.id),
             any_of("network", lambda v: v in c.networks or any(i.startswith(v) for i in ep_ids)),
             "before" not in by_key or c.created < created_order(by_key["before"][0]),
             "since" not in by_key or c.created > created_order(by_key["since"][0]),
-            any_of("publish", lambda v: _port_filter(v) in published),
-            any_of("expose", lambda v: _port_filter(v) in exposed),
+            # one test for both: a container passes with one port in either set
+            ("publish" not in by_key and "expose" not in by_key)
+            or any(p in published for v in by_key.get("publish", []) for p in _port_filter(v))
+            or any(p in exposed for v in by_key.get("expose", []) for p in _port_filter(v)),
+            any_of("volume", lambda v: any(v in (m["Destination"], m.get("Name") or m["Source"])
+                                           for m in mounts)),
+            any_of("health", lambda v: v == "none"),
+            any_of("is-task", lambda v: v == "false"),
         ]
         return all(checks)
 
     def _render_rows(self, fmt: str, rows, out: Output, headers: dict) -> None:
+        """formatter ``Context.Write``: every row into a buffer (an error
+        prints nothing), then the table's header, whose own errors are
+        ignored (what it printed before the error stays)."""
         is_table, body = gt.preformat(fmt)
         try:
             tmpl = gt.parse(body)
         except gt.TemplateError as err:
-            raise CommandFailed(f"{err}\n", 64 if False else 1)
+            raise CommandFailed(f"template parsing error: {err}\n")
         lines = []
-        if is_table:
-            lines.append(tmpl.execute(headers))
         for r in rows:
-            lines.append(tmpl.execute(r))
+            try:
+                lines.append(tmpl.execute(r))
+            except gt.TemplateError as err:
+                raise CommandFailed(f"template parsing error: {err}\n")
+        if is_table:
+            try:
+                header = gt.parse(body, funcs=gt.header_funcs()).execute(gt.SubHeaderContext(headers))
+            except gt.TemplateError as err:
+                header = err.output
+            lines.insert(0, header)
         text = "".join(line + "\n" for line in lines)
         if is_table:
             text = tabwrite([line.split("\t") for line in text.splitlines()])
@@ -569,15 +612,21 @@ class DockerCli(StorageCommands):
         if kind and kind not in self.INSPECT_TYPES:
             raise CommandFailed(f"{go_quote(kind)} is not a valid value for --type\n")
         size = bool(inv.options.get("size"))
-        self._inspect(inv, out, lambda ref: self._find_any(ref, kind, size))
+        self._inspect(inv, out, lambda ref: self._find_any(ref, kind, size, out))
 
     def cmd_container_inspect(self, inv, out: Output) -> None:
         size = bool(inv.options.get("size"))
         self._inspect(inv, out, lambda ref: container_json(self.d, self.d.container_find(ref), size),
                       missing="No such container: {ref}")
 
-    def _find_any(self, ref: str, kind: str, inv_size: bool = False):
-        """``docker inspect``: container, then image, then network (``--type`` narrows)."""
+    def _find_any(self, ref: str, kind: str, inv_size: bool = False, out: Output | None = None):
+        """``docker inspect`` (inspectAll): container, image, network, then
+        volume (``--type`` narrows); ``--size`` is for containers only."""
+        def found(doc, what: str):
+            if inv_size and what != "container" and out is not None:
+                out.stderr += f"WARNING: --size ignored for {what}\n"
+            return doc
+
         if kind in ("", "container"):
             try:
                 return container_json(self.d, self.d.container_find(ref), size=bool(inv_size))
@@ -586,19 +635,28 @@ class DockerCli(StorageCommands):
         if kind in ("", "image"):
             image = self.d.storage.find_image(ref)
             if image is not None:
-                return gt.Struct(self._image_json(image), go_type="types.ImageInspect")
+                return found(self._image_json(image), "image")
         if kind in ("", "network"):
             try:
-                return network_json(self.d, self.d.network_find(ref))
+                return found(network_json(self.d, self.d.network_find(ref)), "network")
             except NotFound:
                 pass
+        if kind in ("", "volume"):
+            volume = self.d.storage.volumes.volumes.get(ref)
+            if volume is not None:
+                return found(self._volume_json(volume), "volume")
         raise NotFound(f"No such {kind or 'object'}: {ref}")
 
-    def _inspect(self, inv, out: Output, find, missing: str | None = None) -> None:
+    def _inspect(self, inv, out: Output, find, missing: str | None = None, raw: bool = True) -> None:
         """docker/cli ``inspect.Inspect``: every reference in turn, errors
         collected; a template that printed nothing still prints a newline."""
         fmt = inv.options.get("format") or ""
         docs, errors, text = [], [], ""
+        if fmt:
+            try:                            # NewTemplateInspectorFromString: before any lookup
+                gt.parse(fmt)
+            except gt.TemplateError as err:
+                raise CommandFailed(f"template parsing error: {err}\n", 64)
         for ref in inv.args:
             try:
                 doc = find(ref)
@@ -609,10 +667,11 @@ class DockerCli(StorageCommands):
                 docs.append(doc)
                 continue
             try:
-                text += gt.inspect_format(fmt, doc)
+                text += gt.inspect_format(fmt, doc) if raw else gt.inspect_format(fmt, doc, None)
             except gt.TemplateError as err:
-                if err.kind == "parse":
-                    raise CommandFailed(f"{err}\n", 64)
+                if err.kind == "parse":     # inspect.Inspect: a StatusError with code 64
+                    raise CommandFailed("template parsing error: "
+                                        + str(err).removeprefix("Template parsing error: ") + "\n", 64)
                 errors.append("template parsing error: " + str(err).removeprefix("Template parsing error: "))
         if fmt:
             out.stdout += text or "\n"
@@ -688,10 +747,13 @@ class DockerCli(StorageCommands):
                 typed += [n for n in nets if n.predefined == (v == "builtin")]
             nets = sorted(typed, key=lambda n: natural_key(n.name))     # the CLI sorts the list
         rows = [NetRow(n, self.d, not o.get("no_trunc")) for n in nets]
-        if o.get("quiet"):
-            out.stdout += "".join(r.ID + "\n" for r in rows)
-            return
-        fmt = o.get("format") or "table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}"
+        # network.NewFormat: -q replaces the table and raw formats, not a custom one
+        fmt = o.get("format") or "table"
+        if fmt == "table":
+            fmt = "{{.ID}}" if o.get("quiet") else "table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}"
+        elif fmt == "raw":
+            fmt = ("network_id: {{.ID}}" if o.get("quiet") else
+                   "network_id: {{.ID}}\nname: {{.Name}}\ndriver: {{.Driver}}\nscope: {{.Scope}}\n")
         self._render_rows(fmt, rows, out, NetRow.HEADERS)
 
     def cmd_network_inspect(self, inv, out: Output) -> None:
@@ -850,10 +912,39 @@ def _regex_match(pattern: str, text: str) -> bool:
         return False
 
 
-def _port_filter(value: str) -> str:
-    """A ``publish``/``expose`` filter value as a ``port/proto`` key."""
-    port, _, proto = value.partition("/")
-    return f"{port}/{proto or 'tcp'}"
+def _port_filter(value: str, key: str = "publish") -> list[str]:
+    """daemon ``portOp``: a ``publish``/``expose`` filter value
+    (``port[/proto]`` or ``start-end[/proto]``) as its ``port/proto`` keys."""
+    def fail(why: str):
+        raise CommandFailed(f"Error response from daemon: error while looking up for {key} {value}: {why}\n")
+
+    if ":" in value:
+        raise CommandFailed(f"Error response from daemon: filter for '{key}' should not contain ':': {value}\n")
+    parts = value.split("/")                       # nat.SplitProtoPort
+    if not value or not parts[0]:
+        proto, port = "", ""
+    elif len(parts) == 1 or not parts[1]:
+        proto, port = "tcp", parts[0]
+    else:
+        proto, port = parts[1], parts[0]
+    if not port:
+        fail("Empty string specified for ports.")
+
+    def parse_uint(text: str) -> int:
+        if not text.isdigit() or not text.isascii():
+            fail(f"strconv.ParseUint: parsing {go_quote(text)}: invalid syntax")
+        if int(text) > 65535:
+            fail(f"strconv.ParseUint: parsing {go_quote(text)}: value out of range")
+        return int(text)
+
+    if "-" not in port:
+        start = end = parse_uint(port)
+    else:
+        pieces = port.split("-")
+        start, end = parse_uint(pieces[0]), parse_uint(pieces[1])
+        if end < start:
+            fail(f"Invalid range specified for the Port: {port}")
+    return [f"{p}/{proto}" for p in range(start, end + 1)]
 
 
 def natural_key(text: str):
@@ -881,6 +972,7 @@ def _port_range(text: str):
 
 
 class PsRow:
+    go_type = "*formatter.ContainerContext"
     HEADERS = {"ID": "CONTAINER ID", "Image": "IMAGE", "Command": "COMMAND", "CreatedAt": "CREATED AT",
                "RunningFor": "CREATED", "Status": "STATUS", "Ports": "PORTS", "Names": "NAMES",
                "Labels": "LABELS", "Networks": "NETWORKS", "State": "STATE", "Size": "SIZE",
@@ -901,7 +993,10 @@ class PsRow:
 
     @property
     def Command(self):
-        cmd = self.c.command_line
+        # daemon list.go: path, then the arguments, one holding a space in single quotes
+        argv = self.c.argv
+        cmd = (argv[0] + " " + " ".join(f"'{a}'" if " " in a else a for a in argv[1:])
+               if len(argv) > 1 else (argv[0] if argv else ""))
         return go_quote(ellipsis(cmd, 20) if self.trunc else cmd)
 
     @property
@@ -920,11 +1015,12 @@ class PsRow:
 
     @property
     def Mounts(self):
-        return ""
+        names = [m.get("Name") or m["Source"] for m in self.d.storage.mounts_json(self.c)]
+        return ",".join(ellipsis(n, 15) if self.trunc else n for n in names)
 
     @property
     def LocalVolumes(self):
-        return "0"
+        return str(sum(m.get("Driver") == "local" for m in self.d.storage.mounts_json(self.c)))
 
     def __gojson__(self):
         """formatter.MarshalJSON: every field, keys sorted."""
@@ -932,7 +1028,22 @@ class PsRow:
 
     @property
     def Names(self):
-        return self.c.name
+        """The container's names: its own and the legacy links' ``/other/alias``
+        (the daemon's name index, sorted); truncated: the first without a slash."""
+        names = ["/" + self.c.name]
+        for other in self.d.containers.values():
+            for link in other.links:
+                target, _, alias = link.partition(":")
+                try:
+                    found = self.d.container_find(target)
+                except NetsimError:
+                    continue
+                if found is self.c:
+                    names.append(f"/{other.name}/{alias or found.name}")
+        names = [n[1:] for n in sorted(names)]
+        if self.trunc:
+            names = next(([n] for n in names if "/" not in n), names)
+        return ",".join(names)
 
     @property
     def State(self):
@@ -940,7 +1051,10 @@ class PsRow:
 
     @property
     def Networks(self):
-        return ",".join(sorted(self.c.endpoints)) if self.c.running else ""
+        # NetworkSettings.Networks: kept while the container is stopped
+        # (a Go map: docker joins it in iteration order; netsim sorts)
+        from .views import network_settings
+        return ",".join(sorted(network_settings(self.d, self.c)["Networks"]))
 
     @property
     def Labels(self):
@@ -950,7 +1064,24 @@ class PsRow:
         return self.c.labels.get(name, "")
 
 
+class _ZeroPsRow(PsRow):
+    """formatter.NewContainerContext(): a ContainerContext of no container."""
+    ID = Names = Status = State = Ports = Labels = Mounts = Networks = CreatedAt = ""
+    Image = "<no image>"
+    Command = '""'
+    RunningFor = "<no time> ago"
+    Size = "0B"
+    LocalVolumes = "0"
+
+    def __init__(self):
+        self.trunc = False
+
+    def Label(self, name):
+        return ""
+
+
 class NetRow:
+    go_type = "*network.networkContext"
     HEADERS = {"ID": "NETWORK ID", "Name": "NAME", "Driver": "DRIVER", "Scope": "SCOPE",
                "IPv6": "IPV6", "Internal": "INTERNAL", "Labels": "LABELS", "CreatedAt": "CREATED AT"}
 

@@ -52,7 +52,7 @@ import unicodedata
 from decimal import Decimal
 
 __all__ = [
-    "TemplateError", "Template", "parse", "render", "preformat", "inspect_format",
+    "TemplateError", "Template", "parse", "render", "preformat", "inspect_format", "SubHeaderContext",
     "Struct", "GoMap", "GoSlice", "GoNil", "RawMap", "RawList", "JSONNumber",
     "GoFuncError", "go_json", "go_sprint", "to_raw", "header_funcs", "basic_funcs",
 ]
@@ -84,15 +84,34 @@ class Struct(dict):
     ``omitempty`` carry the ``json:",omitempty"`` tag: templates see them,
     JSON leaves them out when they hold their zero value."""
 
-    def __init__(self, *args, go_type: str = "struct", omitempty=(), **kw):
+    def __init__(self, *args, go_type: str = "struct", omitempty=(), go_names=None, pointers=(), **kw):
         super().__init__(*args, **kw)
         self.go_type = go_type
         self.omitempty = frozenset(omitempty)
+        self.pointers = frozenset(pointers)
+        # JSON key -> Go field name where the ``json:"..."`` tag renames the
+        # field (types.ContainerJSON's ``ID`` is "Id" in JSON): templates
+        # evaluate the Go name, JSON (and the raw fallback) see the key
+        self.go_names = dict(go_names or {})
+
+    def field_key(self, name: str):
+        """The key of the field a template names ``name`` (None: no such field)."""
+        if not self.go_names:
+            return name if name in self else None
+        for k in self:
+            if self.go_names.get(k, k) == name:
+                return k
+        return None
 
     def json_items(self):
         """The (key, value) pairs encoding/json writes."""
         return [(k, v) for k, v in self.items()
-                if not (k in self.omitempty and v in ("", None, 0, False, {}, []))]
+                if not (k in self.omitempty and (isinstance(v, GoNil) or (
+                    not self.go_type_of_ptr(k) and v in ("", None, 0, False, {}, []))))]
+
+    def go_type_of_ptr(self, key) -> bool:
+        """Whether field ``key`` is a pointer (omitempty leaves out only nil)."""
+        return key in getattr(self, "pointers", ())
 
 
 class GoMap(dict):
@@ -114,6 +133,19 @@ class GoSlice(list):
         super().__init__(*args)
         self.go_type = go_type
         self.elem_iface = go_type.endswith("]interface {}")
+
+
+class SubHeaderContext(GoMap):
+    """docker formatter's table header context: a map[string]string of
+    column titles with one method, ``Label`` (a label column's title)."""
+
+    go_methods = ("Label",)
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, go_type="formatter.SubHeaderContext", zero="", **kw)
+
+    def Label(self, name: str) -> str:
+        return name.split(".")[-1].replace("-", " ").replace("_", " ")
 
 
 class RawMap(GoMap):
@@ -2608,11 +2640,14 @@ class _State:
                 if has_args:
                     self.errorf("%s has arguments but cannot be invoked as function" % name)
                 return attr
+        if isinstance(x, dict) and name in getattr(type(x), "go_methods", ()):
+            return self.eval_call(dot, _wrap_user_func(getattr(x, name)), node, name, args, final)
         if isinstance(x, Struct):
-            if name in x:
+            key = x.field_key(name)
+            if key is not None:
                 if has_args:
                     self.errorf("%s has arguments but cannot be invoked as function" % name)
-                return x[name]
+                return x[key]
         elif isinstance(x, dict) or (isinstance(x, GoNil) and x.kind == "map"):
             if has_args:
                 self.errorf("%s is not a method but has arguments" % name)
@@ -2768,6 +2803,8 @@ class _State:
         if typ == "[]string" and isinstance(v, (list, tuple)) and not isinstance(v, GoSlice) \
                 and all(isinstance(_unwrap(e), str) for e in v):
             return v
+        if typ == "[]string" and isinstance(v, GoSlice) and v.go_type in _STRING_SLICE_TYPES:
+            return v     # a named type whose underlying type is []string is assignable
         if typ == "[]string" and isinstance(v, GoNil) and v.kind == "slice" and v.go_type == typ:
             return []
         self.errorf("wrong type for value; expected %s; got %s" % (typ, _static_type(value) if v is None else vt))
@@ -2782,6 +2819,9 @@ class _State:
             self.out.append("<no value>")
         else:
             self.out.append(go_sprint(x, deref=True))
+
+
+_STRING_SLICE_TYPES = ("strslice.StrSlice",)
 
 
 def _callable_value(v):

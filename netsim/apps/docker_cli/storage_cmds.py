@@ -31,8 +31,9 @@ def _failed(message: str):
 
 
 class VolumeRow:
+    go_type = "*formatter.volumeContext"
     HEADERS = {"Driver": "DRIVER", "Name": "VOLUME NAME", "Scope": "SCOPE", "Mountpoint": "MOUNTPOINT",
-               "Labels": "LABELS"}
+               "Labels": "LABELS", "Links": "LINKS", "Size": "SIZE"}
 
     def __init__(self, v, mountpoint: str):
         self.v, self.Mountpoint = v, mountpoint
@@ -41,6 +42,16 @@ class VolumeRow:
     @property
     def Labels(self):
         return ",".join(f"{k}={x}" for k, x in sorted((self.v.labels or {}).items()))
+
+    def Label(self, name):
+        return (self.v.labels or {}).get(name, "")
+
+    # volume ls has no usage data: ``docker system df -v`` fills it
+    Links = Size = "N/A"
+
+    def __gojson__(self):
+        """formatter.MarshalJSON: every no-argument method, keys sorted."""
+        return {k: getattr(self, k) for k in sorted(self.HEADERS)}
 
 
 class StorageCommands:
@@ -64,10 +75,15 @@ class StorageCommands:
 
     # -- volumes --------------------------------------------------------------------
     def _volume_json(self, v) -> dict:
+        """types.Volume (Status and UsageData: nil, left out of the JSON)."""
+        from .gotemplate import GoNil
         created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(self.d.wallclock(v.created))))
-        return {"CreatedAt": created, "Driver": v.driver, "Labels": v.labels,
-                "Mountpoint": self.d.storage.volumes.mountpoint(v), "Name": v.name,
-                "Options": v.options, "Scope": v.scope}
+        return Struct({"CreatedAt": created, "Driver": v.driver, "Labels": v.labels,
+                       "Mountpoint": self.d.storage.volumes.mountpoint(v), "Name": v.name,
+                       "Options": v.options, "Scope": v.scope,
+                       "Status": GoNil("map", "map[string]interface {}"),
+                       "UsageData": GoNil("ptr", "*types.VolumeUsageData")},
+                      go_type="types.Volume", omitempty=("CreatedAt", "Status", "UsageData"))
 
     def cmd_volume_create(self, inv, out) -> None:
         o = inv.options
@@ -91,13 +107,17 @@ class StorageCommands:
             elif key == "name":
                 vols = [v for v in vols if value in v.name]
         rows = [VolumeRow(v, svc.mountpoint(v)) for v in vols]
-        if o.get("quiet"):
-            out.stdout += "".join(r.Name + "\n" for r in rows)
-            return
-        self._render_rows(o.get("format") or "table {{.Driver}}\t{{.Name}}", rows, out, VolumeRow.HEADERS)
+        # formatter.NewVolumeFormat: -q replaces the table and raw formats, not a custom one
+        fmt = o.get("format") or "table"
+        if fmt == "table":
+            fmt = "{{.Name}}" if o.get("quiet") else "table {{.Driver}}\t{{.Name}}"
+        elif fmt == "raw":
+            fmt = "name: {{.Name}}" if o.get("quiet") else "name: {{.Name}}\ndriver: {{.Driver}}\n"
+        self._render_rows(fmt, rows, out, VolumeRow.HEADERS)
 
     def cmd_volume_inspect(self, inv, out) -> None:
-        self._inspect(inv, out, lambda ref: self._volume_json(self.d.storage.volumes.get(ref)))
+        # volume inspect gets no raw JSON: a template runs on types.Volume only
+        self._inspect(inv, out, lambda ref: self._volume_json(self.d.storage.volumes.get(ref)), raw=False)
 
     def cmd_volume_rm(self, inv, out) -> None:
         for ref in inv.args:
@@ -173,21 +193,19 @@ class StorageCommands:
         self._inspect(inv, out, find)
 
     def _image_json(self, image) -> dict:
+        """types.ImageInspect (Go field order, typed nils, ``ID`` is "Id" in JSON)."""
+        from .views import image_config
         st = self.d.storage
         layers = st.image_layers(image)
-        empty = {"Hostname": "", "Domainname": "", "User": "", "AttachStdin": False, "AttachStdout": False,
-                 "AttachStderr": False, "Tty": False, "OpenStdin": False, "StdinOnce": False,
-                 "Env": list(image.env) or None, "Cmd": list(image.cmd) or None, "Image": "",
-                 "Volumes": None, "WorkingDir": image.workdir, "Entrypoint": list(image.entrypoint) or None,
-                 "OnBuild": None, "Labels": None}
         size = st.image_size(image)
-        return {"Id": image.id, "RepoTags": [f"{image.name}:latest"], "RepoDigests": [], "Parent": "",
+        return Struct({"Id": image.id, "RepoTags": [f"{image.name}:latest"], "RepoDigests": [], "Parent": "",
                 "Comment": "Imported from -", "Created": "2026-11-27T20:52:19.600903124Z", "Container": "",
-                "ContainerConfig": dict(empty), "DockerVersion": self.d.host.engine_version, "Author": "",
-                "Config": dict(empty), "Architecture": "amd64", "Os": "linux", "Size": size,
+                "ContainerConfig": image_config(image), "DockerVersion": self.d.host.engine_version, "Author": "",
+                "Config": image_config(image), "Architecture": "amd64", "Os": "linux", "Size": size,
                 "VirtualSize": size, "GraphDriver": Struct(st.image_graph_driver(image)),
                 "RootFS": Struct({"Type": "layers", "Layers": [x.diff_id for x in layers]}),
-                "Metadata": {"LastTagTime": "2026-11-27T20:52:19.603601749Z"}}
+                "Metadata": Struct({"LastTagTime": "2026-11-27T20:52:19.603601749Z"})},
+                      go_type="types.ImageInspect", go_names={"Id": "ID"})
 
     # -- system df ----------------------------------------------------------------------
     def cmd_system_df(self, inv, out) -> None:
