@@ -168,11 +168,13 @@ class ConnectMixin:
     @staticmethod
     def _endpoint_aliases(c, req) -> list[str]:
         """``updateNetworkConfig`` on a user network: the aliases asked for, the
-        short id, and the hostname when it is not the container's name."""
+        short id, and the hostname unless it is one already (dockerd compares
+        it with ``container.Name``, which has its leading slash: a hostname
+        equal to the name is added too, as cli_views_fourth records)."""
         aliases = list(req.aliases)
         if c.short_id not in aliases:
             aliases.append(c.short_id)
-        if c.hostname != c.name and c.hostname not in aliases:
+        if c.hostname not in aliases:
             aliases.append(c.hostname)
         return aliases
 

@@ -43,12 +43,6 @@ _GROUPS: dict[str, dict[str, list[int]]] = {
     "modelled; diff and dd are not implemented": {
         "applets_sys": [5, 10, 12, 13, 63, 64, 65, 74, 75],
     },
-    "daemon updateNetworkConfig: on a user network dockerd adds the hostname to the endpoint's "
-    "aliases unless it is already one; it compares it with container.Name, which has its leading "
-    "slash (\"/hh\" != \"hh\"), so a hostname equal to the name is added too; "
-    "netsim/daemon/connect.py _endpoint_aliases skips it": {
-        "cli_views_fourth": [30, 32],
-    },
     "storage: image tree listing, layer details and volume ls order (storage is in progress)": {
         "storage_busybox_tree": [0, 1, 2, 4, 5, 6, 7],
         "storage_volumes": [28, 29],
