@@ -174,18 +174,29 @@ class DockerProxy:
             "-container-ip", ip, "-container-port", str(port)])
         self.task.vsz, self.task.rss = PROXY_VSZ, PROXY_RSS
         if proto == "udp":
+            v6 = ":" in host_ip
+            if any(p == host_port and (":" in a) == v6 and (a == host_ip or "0.0.0.0" in (a, host_ip))
+                   for a, p in netns.udp):
+                kernel.tasks.exit(self.task)
+                raise SocketError("EADDRINUSE")
             self.sock = UdpSocket(netns)
             self.sock.bind(host_ip, host_port)
             serve = self._serve_udp()
         else:
-            self.sock = tcp.TcpListener(netns, host_ip, host_port)
+            try:
+                self.sock = tcp.TcpListener(netns, host_ip, host_port)
+            except SocketError:
+                kernel.tasks.exit(self.task)
+                raise
             self.sock.listen_backlog = 4096        # Go: net.core.somaxconn
             serve = self._serve()
         self.sock.task = self.task
         self.sock.v6 = ":" in host_ip            # IPV6_V6ONLY on [::]
         self.listener = self.sock
         self.clients: dict = {}
-        self.process = kernel.sched.process(serve, name=f"docker-proxy:{host_port}")
+        # on :: nothing reaches the socket (no IPv6 data path): no program to run
+        self.process = None if self.sock.v6 else \
+            kernel.sched.process(serve, name=f"docker-proxy:{host_port}")
 
     def _serve(self):
         while True:
@@ -253,5 +264,6 @@ class DockerProxy:
         for up in self.clients.values():
             up.close()
         self.clients.clear()
-        self.process.kill()
+        if self.process is not None:
+            self.process.kill()
         self.kernel.tasks.exit(self.task)

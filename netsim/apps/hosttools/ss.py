@@ -9,7 +9,7 @@ Process columns).  Netid shows only when more than one protocol is listed.
 Sockets (:func:`inet_sockets`): TCP listeners (a dual-stack one -- an IPv6
 socket bound to ``::`` that takes IPv4 too, as busybox's -- shows as ``*``;
 docker-proxy's IPv6-only one as ``[::]``), TCP connections, UDP sockets.
-Listeners come by family (IPv4 then IPv6), each by port; Send-Q of a
+UDP sockets come before TCP ones; listeners by family (IPv4 then IPv6), each by port; Send-Q of a
 listener is its backlog.
 """
 from __future__ import annotations
@@ -61,7 +61,8 @@ def inet_sockets(netns) -> list[Sock]:
                         "ESTABLISHED" if peer else "CLOSED", 0, addr, port,
                         peer[0] if peer else None, peer[1] if peer else 0, getattr(sock, "task", None)))
     order = {"4": 0, "dual": 1, "6": 1}
-    out.sort(key=lambda s: (s.proto != "tcp", s.state != "LISTEN", order[s.fam], s.lport))
+    # ss dumps UDP before TCP; netstat reads /proc/net/tcp first (it reorders)
+    out.sort(key=lambda s: (s.proto != "udp", s.state != "LISTEN", order[s.fam], s.lport))
     return out
 
 
