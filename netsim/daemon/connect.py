@@ -221,7 +221,8 @@ class ConnectMixin:
             lo, _, hi = b.host_port.partition("-")
             want = (int(lo), int(hi or lo)) if lo else None
             try:
-                hp = self.portmapper.map(ep, b.proto, host_ip, want, b.container_port)
+                hp = self.portmapper.map(ep, b.proto, host_ip, want, b.container_port,
+                                        v6=not b.host_ip)
             except Forbidden as err:
                 raise SystemError_(f"driver failed programming external connectivity on endpoint "
                                    f"{c.name} ({ep.id}): {err}")

@@ -15,6 +15,12 @@ from __future__ import annotations
 from ..errors import Forbidden
 from ..kernel import tcp
 from ..kernel.netfilter import Rule
+from ..kernel.socket import SocketError, UdpSocket
+
+PROXY = "/usr/sbin/docker-proxy"
+PROXY_VSZ, PROXY_RSS = 1112012, 3924      # kB: a Go binary's address space, as ps shows it
+UDP_CONNTRACK_TIMEOUT = 90
+_ERRNO = {"EADDRINUSE": "address already in use", "EADDRNOTAVAIL": "cannot assign requested address"}
 
 EPHEMERAL_START, EPHEMERAL_END = 32768, 60999
 MAX_ALLOCATE_ATTEMPTS = 10      # portmapper.maxAllocatePortAttempts
@@ -103,8 +109,7 @@ class PortMapper:
 
     def release(self, proto: str, ip: str, port: int) -> None:
         self.allocated.pop((proto, ip, port), None)
-        proxy = self.proxies.pop((proto, ip, port), None)
-        if proxy is not None:
+        for proxy in self.proxies.pop((proto, ip, port), ()):
             proxy.stop()
 
     # -- programming a mapping -------------------------------------------------
@@ -118,14 +123,29 @@ class PortMapper:
         hairpin = Rule("MASQUERADE", src=ip, dst=ip, proto=proto, dport=port)
         return [("nat", "DOCKER", dnat), ("filter", "DOCKER", accept), ("nat", "POSTROUTING", hairpin)]
 
-    def map(self, ep, proto: str, host_ip: str, host_port, port: int) -> int:
+    def map(self, ep, proto: str, host_ip: str, host_port, port: int, v6: bool = False) -> int:
+        """Publish ``port`` of ``ep``; ``v6``: no host IP was given, so the
+        bridge driver binds the host port on ``::`` too (docker-proxy only:
+        no ip6tables rules)."""
         d = self.daemon
         hp = self.allocate(proto, host_ip, host_port, ep)
         host = d.osl.host
+        if d.host.userland_proxy:       # portmapper.MapRange: the proxy first, then iptables
+            proxies = []
+            for ip in [host_ip] + (["::"] if v6 else []):
+                try:
+                    proxies.append(DockerProxy(d, host, proto, ip, hp, ep.ip, port))
+                except SocketError as err:
+                    for p in proxies:
+                        p.stop()
+                    self.allocated.pop((proto, host_ip, hp), None)
+                    fam = "6" if ":" in ip else "4"
+                    addr = f"[{ip}]" if ":" in ip else ip
+                    raise Forbidden(f"Error starting userland proxy: listen {proto}{fam} {addr}:{hp}: "
+                                    f"bind: {_ERRNO.get(err.name, err.name)}") from None
+            self.proxies[(proto, host_ip, hp)] = proxies
         for table, chain, rule in self.rules(ep.network.bridge_name, proto, host_ip, hp, ep.ip, port):
             d.osl.iptables(host, table, "-A", chain, rule)
-        if d.host.userland_proxy and proto == "tcp":
-            self.proxies[(proto, host_ip, hp)] = DockerProxy(d.kernel, host, host_ip, hp, ep.ip, port)
         return hp
 
     def unmap(self, ep, proto: str, host_ip: str, host_port: int, port: int) -> None:
@@ -136,13 +156,47 @@ class PortMapper:
 
 
 class DockerProxy:
-    """``docker-proxy -proto tcp -host-ip IP -host-port P -container-ip CIP -container-port CP``."""
+    """``docker-proxy -proto P -host-ip IP -host-port HP -container-ip CIP
+    -container-port CP``: a child of dockerd (the host's ``ps`` shows it) with
+    a socket bound to IP:HP (``ss -p`` shows it as the owner).  TCP: each
+    accepted connection is relayed to the container; UDP: each client's
+    datagrams go out of a socket of their own, whose replies go back to the
+    client.  On ``::`` (IPV6_V6ONLY) the socket takes no IPv4 traffic: the
+    model has no IPv6 data path."""
 
-    def __init__(self, kernel, netns, host_ip: str, host_port: int, ip: str, port: int):
-        self.kernel, self.netns = kernel, netns
+    def __init__(self, daemon, netns, proto: str, host_ip: str, host_port: int, ip: str, port: int):
+        kernel = daemon.kernel
+        self.kernel, self.netns, self.proto = kernel, netns, proto
         self.target = (ip, port)
-        self.listener = tcp.TcpListener(netns, host_ip, host_port)
-        self.process = kernel.sched.process(self._serve(), name=f"docker-proxy:{host_port}")
+        runtime = daemon.runtime
+        self.task = kernel.tasks.fork(runtime.dockerd, comm="docker-proxy", cmdline=[
+            PROXY, "-proto", proto, "-host-ip", host_ip, "-host-port", str(host_port),
+            "-container-ip", ip, "-container-port", str(port)])
+        self.task.vsz, self.task.rss = PROXY_VSZ, PROXY_RSS
+        if proto == "udp":
+            v6 = ":" in host_ip
+            if any(p == host_port and (":" in a) == v6 and (a == host_ip or "0.0.0.0" in (a, host_ip))
+                   for a, p in netns.udp):
+                kernel.tasks.exit(self.task)
+                raise SocketError("EADDRINUSE")
+            self.sock = UdpSocket(netns)
+            self.sock.bind(host_ip, host_port)
+            serve = self._serve_udp()
+        else:
+            try:
+                self.sock = tcp.TcpListener(netns, host_ip, host_port)
+            except SocketError:
+                kernel.tasks.exit(self.task)
+                raise
+            self.sock.listen_backlog = 4096        # Go: net.core.somaxconn
+            serve = self._serve()
+        self.sock.task = self.task
+        self.sock.v6 = ":" in host_ip            # IPV6_V6ONLY on [::]
+        self.listener = self.sock
+        self.clients: dict = {}
+        # on :: nothing reaches the socket (no IPv6 data path): no program to run
+        self.process = None if self.sock.v6 else \
+            kernel.sched.process(serve, name=f"docker-proxy:{host_port}")
 
     def _serve(self):
         while True:
@@ -169,6 +223,47 @@ class DockerProxy:
             if dst.state in ("ESTABLISHED", "CLOSE_WAIT"):
                 dst.send(data)
 
+    def _serve_udp(self):
+        while True:
+            got = yield self.sock.recvfrom()
+            if not isinstance(got, tuple):
+                continue
+            data, client = got
+            up = self.clients.get(client)
+            if up is None:
+                up = self.clients[client] = UdpSocket(self.netns)
+                try:
+                    up.connect(self.target)
+                except SocketError:
+                    del self.clients[client]
+                    continue
+                up.task = self.task
+                self.kernel.sched.process(self._replies(up, client))
+            try:
+                up.sendto(data, self.target)
+            except SocketError:
+                pass
+
+    def _replies(self, up, client):
+        """Replies of the container to one client, until 90 s of silence
+        (``UDPConnTrackTimeout``)."""
+        while True:
+            got = yield up.recvfrom(UDP_CONNTRACK_TIMEOUT)
+            if not isinstance(got, tuple):
+                break
+            try:
+                self.sock.sendto(got[0], client)
+            except SocketError:
+                pass
+        up.close()
+        if self.clients.get(client) is up:
+            del self.clients[client]
+
     def stop(self) -> None:
-        self.listener.close()
-        self.process.kill()
+        self.sock.close()
+        for up in self.clients.values():
+            up.close()
+        self.clients.clear()
+        if self.process is not None:
+            self.process.kill()
+        self.kernel.tasks.exit(self.task)

@@ -89,6 +89,14 @@ class TcpConnection:
         return self.data.pop(timeout)
 
     def close(self) -> None:
+        if self.state in ("ESTABLISHED", "SYN_RCVD", "CLOSE_WAIT") and \
+                any(isinstance(x, bytes) and x for x in self.data.items):
+            # tcp_close(): data the program never read is discarded and the
+            # peer gets a reset instead of a FIN (RFC 2525)
+            self._segment("RA")
+            self.state = "CLOSED"
+            self._drop()
+            return
         if self.state in ("ESTABLISHED", "SYN_RCVD"):
             self.state = "FIN_WAIT_1"
         elif self.state == "CLOSE_WAIT":

@@ -25,6 +25,12 @@ _GROUPS: dict[str, dict[str, list[int]]] = {
         "breadth_start_attach": [8],
         "breadth_users": [3],
     },
+    "races on the reference engine: docker-proxy accepts a connection to a published port with "
+    "nothing listening behind it and closes it when its own connection is refused; whether curl's "
+    "request reached it first (a reset: curl 56, what the model does) or not (a FIN: curl 52) "
+    "varies from run to run, as do the milliseconds curl reports for a refused connection": {
+        "br_ports_probe3": [11, 12],
+    },
     "busybox applets: directory order is ext4's hash order (htree with the filesystem's "
     "random seed); netsim lists names sorted": {
         "applets_files": [2, 15, 16, 23, 25, 28, 29, 38, 54],

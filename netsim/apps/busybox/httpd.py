@@ -75,6 +75,7 @@ def httpd_main(proc):
         proc.err(f"httpd: bind: {ERRNO_TEXT.get(e.name, e.name)}\n")
         return 1
     lst.v6 = v6
+    lst.listen_backlog = 9             # xlisten(fd, 9)
     if opts.get("f"):
         return (yield from _serve(proc, lst, home, bool(opts.get("v"))))
     # bb_daemonize: fork, the child starts a session and serves, the parent exits

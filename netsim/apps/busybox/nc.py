@@ -101,6 +101,7 @@ def nc_main(proc):
             proc.err(f"nc: bind: {ERRNO_TEXT.get(e.name, e.name)}\n")
             return 1
         lst.v6 = not operands
+        lst.listen_backlog = listen     # xlisten(sfd, do_listen)
         try:
             conn = yield lst.accept(wsecs or None)
         finally:

@@ -432,7 +432,7 @@ def _hostport(proc, addr: str, port: int, v6: bool, numeric: bool):
     (the image has no /etc/services), ``*`` for port 0."""
     p = "*" if port == 0 else str(port)
     if v6:
-        host = "::" if addr == "0.0.0.0" else f"::ffff:{addr}"
+        host = "::" if addr in ("0.0.0.0", "::") else f"::ffff:{addr}"
     else:
         host = addr
     if not numeric:

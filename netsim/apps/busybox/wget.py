@@ -250,6 +250,7 @@ class _Reader:
         self.conn = conn
         self.buf = b""
         self.eof = False
+        self.error: str | None = None     # the errno that ended the stream (ECONNRESET)
 
     def _more(self):
         if self.eof:
@@ -257,6 +258,7 @@ class _Reader:
         got = yield self.conn.recv(None)
         if not got or isinstance(got, str):
             self.eof = True
+            self.error = got if isinstance(got, str) else None
             return False
         self.buf += got
         return True

@@ -74,6 +74,8 @@ def curl_main(proc):
     status_line = yield from reader.line()
     if status_line is None:
         conn.close()
+        if reader.error == "ECONNRESET":
+            return _fail(proc, opts, 56, "Recv failure: Connection reset by peer")
         return _fail(proc, opts, 52, "Empty reply from server")
     head = [status_line]
     headers = {}

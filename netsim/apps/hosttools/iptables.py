@@ -3,7 +3,8 @@
 kernel model's ``filter`` and ``nat`` tables.
 
 ``-S [CHAIN]`` prints the rules as ``iptables-save`` specs; ``-L [CHAIN]``
-(with ``-n``, ``--line-numbers``) prints the table layout of
+(with ``-n``, ``--line-numbers``, ``-v``: the counters and interfaces,
+``-x``: exact counters) prints the table layout of
 ``print_firewall``: target ``%-9s``, inversion flag, protocol number
 ``%-5d`` (nft prints numbers), ``--``, source and destination ``%-19s`` with
 their inversion flag, then the matches.  Formats and messages from
@@ -46,26 +47,55 @@ def _matches(rule) -> str:
     return "".join(" " + m for m in out)
 
 
-def _row(rule) -> str:
+def _num(n: int, exact: bool) -> str:
+    """``xtables_print_num``: ``%8llu`` with -x, else ``%5llu`` scaled by
+    K, M, G, T above 99999."""
+    if exact:
+        return f"{n:8d} "
+    if n <= 99999:
+        return f"{n:5d} "
+    for unit in "KMGT":
+        n = (n + 500) // 1000
+        if n <= 9999 or unit == "T":
+            return f"{n:4d}{unit} "
+    return f"{n:5d} "  # pragma: no cover
+
+
+def _iface(rule, key: str) -> str:
+    name = getattr(rule, key) or "*"
+    return ("!" if key in rule.negate else "") + name
+
+
+def _row(rule, verbose: bool = False, exact: bool = False) -> str:
     proto = PROTO_NUMBERS.get(rule.proto or "", 0)
     src = ("!" if "src" in rule.negate else " ") + f"{_addr(rule.src):<19} "
     dst = ("!" if "dst" in rule.negate else " ") + f"{_addr(rule.dst):<19} "
-    return f"{rule.target:<9} " + " " + f"{proto:<5}" + "-- " + src + dst + _matches(rule)
+    counters = via = ""
+    if verbose:
+        counters = _num(rule.pkts, exact) + _num(rule.bytes, exact)
+        via = f" {_iface(rule, 'in_iface'):<6} {_iface(rule, 'out_iface'):<6}"
+    return counters + f"{rule.target:<9} " + " " + f"{proto:<5}" + "--" + via + " " + src + dst + _matches(rule)
 
 
 def _references(table, chain: str) -> int:
     return sum(1 for rules in table.chains.values() for r in rules if r.target == chain)
 
 
-def _list_chain(table, chain: str, numbers: bool) -> str:
+def _list_chain(table, chain: str, numbers: bool, verbose: bool = False, exact: bool = False) -> str:
     if chain in BUILTIN[table.name]:
-        head = f"Chain {chain} (policy {table.policy[chain]})\n"
+        # the policy's counters (packets that fell through) are not kept: 0
+        counts = " 0 packets, 0 bytes" if verbose else ""
+        head = f"Chain {chain} (policy {table.policy[chain]}{counts})\n"
     else:
         head = f"Chain {chain} ({_references(table, chain)} references)\n"
-    head += ("num  " if numbers else "") + HEADER + "\n"
+    header = HEADER
+    if verbose:
+        header = (f"{'pkts':>8} {'bytes':>10} " if exact else " pkts bytes ") + \
+            "target     prot opt in     out     source               destination         "
+    head += ("num  " if numbers else "") + header + "\n"
     rows = []
     for i, rule in enumerate(table.chains[chain], 1):
-        rows.append((f"{i:<4} " if numbers else "") + _row(rule) + "\n")
+        rows.append((f"{i:<4} " if numbers else "") + _row(rule, verbose, exact) + "\n")
     return head + "".join(rows)
 
 
@@ -81,6 +111,7 @@ def _spec_chain(table, chain: str) -> list[str]:
 def iptables_main(proc):
     args = list(proc.argv[1:])
     table_name, action, chain, numeric, numbers = "filter", None, None, False, False
+    verbose = exact = False
     while args:
         a = args.pop(0)
         if a in ("-t", "--table") and args:
@@ -89,6 +120,10 @@ def iptables_main(proc):
             numbers = True
         elif a in ("--numeric",):
             numeric = True
+        elif a in ("--verbose",):
+            verbose = True
+        elif a in ("--exact",):
+            exact = True
         elif a in ("--list", "--list-rules"):
             action = "L" if a == "--list" else "S"
             if args and not args[0].startswith("-"):
@@ -101,7 +136,9 @@ def iptables_main(proc):
                 if c == "n":
                     numeric = True
                 elif c == "v":
-                    pass
+                    verbose = True
+                elif c == "x":
+                    exact = True
                 elif c in "LS":
                     action = c
                     if args and not args[0].startswith("-"):
@@ -138,5 +175,5 @@ def iptables_main(proc):
         else:
             proc.out("".join(line + "\n" for line in _spec_chain(table, chain)))
         return 0
-    proc.out("\n".join(_list_chain(table, c, numbers) for c in chains))
+    proc.out("\n".join(_list_chain(table, c, numbers, verbose, exact) for c in chains))
     return 0
