@@ -121,33 +121,48 @@ def _handle(proc, conn, home, verbose):
         if not got or isinstance(got, str):
             break
         buf += got
+    if not buf:
+        conn.close()                 # eof before a request line: no page, just close
+        return
     text = buf.decode("latin-1")
     first = text.split("\n", 1)[0].rstrip("\r")
-    parts = first.split()
-    if len(parts) < 2:
+    # "METHOD /url HTTP/x": exactly one space after the method, the URL
+    # starts with '/', and " HTTP/" follows it
+    method, sp, rest = first.partition(" ")
+    if not sp or not rest.startswith("/"):
         _respond(conn, sched, 400, None, None)
         return
-    method, url = parts[0], parts[1]
+    url, sp, proto = rest.partition(" ")
+    if not sp or not proto.startswith("HTTP/"):
+        _respond(conn, sched, 400, None, None)
+        return
     if verbose:
         proc.err(f"{conn.remote[0]}:{conn.remote[1]}: url:{url}\n")
-    if method not in ("GET", "HEAD", "POST"):
-        _respond(conn, sched, 501, None, None)
+    # GET and HEAD; with CGI (Debian's build) any method gets as far as
+    # the file, and is refused there (501)
+    method = method.upper() if method.upper() in ("GET", "HEAD") else method
+    raw = url.split("?", 1)[0]
+    if "%2f" in raw.lower() or "%00" in raw:
+        _respond(conn, sched, 404, None, None)
         return
-    path = unquote(url.split("?", 1)[0])
-    if not path.startswith("/"):
-        _respond(conn, sched, 400, None, None)
-        return
-    norm = posixpath.normpath(path)
-    if norm.startswith("/.."):
+    path = _canonical(unquote(raw))
+    if path is None:
         _respond(conn, sched, 400, None, None)
         return
     fs = proc.fs
-    full = fs.norm(home.rstrip("/") + norm)
-    if fs.is_dir(full):
-        if not path.endswith("/"):
-            _respond(conn, sched, 302, None, None, location=path + "/")
-            return
+    full = fs.norm(home.rstrip("/") + path)
+    if path.endswith("/"):
         full = posixpath.join(full, "index.html")
+    elif fs.is_dir(full):
+        _respond(conn, sched, 302, None, None, location=path + "/")
+        return
+    if method not in ("GET", "HEAD"):
+        if path.endswith("/") and not fs.exists(full):
+            _respond(conn, sched, 404, None, None)      # no index.html, no index.cgi
+            return
+        # POST / DELETE / PUT / OPTIONS for files do not make sense
+        _respond(conn, sched, 501, None, None)
+        return
     try:
         body = fs.read(full)
     except (FileNotFoundError, IsADirectoryError):
@@ -155,10 +170,36 @@ def _handle(proc, conn, home, verbose):
         return
     ext = full.rsplit(".", 1)[-1].lower() if "." in posixpath.basename(full) else ""
     mime = MIME.get(ext, "application/octet-stream")
-    _respond(conn, sched, 200, body.encode("latin-1", "replace"), mime, head=method == "HEAD")
+    # HEAD asks for SEND_HEADERS only, but send_file_and_exit() never
+    # tests SEND_BODY: the file follows the headers all the same
+    _respond(conn, sched, 200, body.encode("latin-1", "replace"), mime)
 
 
-def _respond(conn, sched, code, body, mime, location=None, head=False):
+def _canonical(url: str):
+    """httpd's in-place path canonicalization: duplicate slashes and "/./"
+    go, ".." removes the previous component and is a bad request at the
+    root; a trailing slash stays.  None for a bad request."""
+    out = []
+    comps = url.split("/")[1:]
+    for i, c in enumerate(comps):
+        last = i == len(comps) - 1
+        if c == "" and not last:
+            continue
+        if c == ".":
+            continue
+        if c == "..":
+            if not out:
+                return None
+            out.pop()
+            continue
+        out.append(c)
+    res = "/" + "/".join(out)
+    if comps and comps[-1] in (".", "..") and not res.endswith("/"):
+        res += "/"
+    return res
+
+
+def _respond(conn, sched, code, body, mime, location=None):
     name, info = RESPONSES[code]
     now = _date(sched.now)
     hdr = f"HTTP/1.1 {code} {name}\r\nDate: {now}\r\nConnection: close\r\n"
@@ -180,7 +221,7 @@ def _respond(conn, sched, code, body, mime, location=None, head=False):
     # two writes, two segments on the wire.
     try:
         conn.send(hdr.encode("latin-1"))
-        if body and not head:
+        if body:
             conn.send(body)
     except SocketError:
         return

@@ -37,6 +37,7 @@ def nc_main(proc):
     args = proc.argv[1:]
     listen, lport, wsecs, delay = 0, 0, 0, 0
     operands = []
+    execparam = None
     i = 0
     while i < len(args):
         a = args[i]
@@ -70,6 +71,11 @@ def nc_main(proc):
                         wsecs = int(val)
                     elif c == "i":
                         delay = int(val)
+                    elif c == "e":
+                        # -e PROG takes the rest of the command line as PROG's
+                        # arguments (getopt has not seen them yet)
+                        execparam = [val] + args[i:]
+                        i = len(args)
                     else:
                         proc.err(f"nc: -{c} is not supported here\n")
                         return 1
@@ -102,6 +108,9 @@ def nc_main(proc):
             return 1
         lst.v6 = not operands
         lst.listen_backlog = listen     # xlisten(sfd, do_listen)
+        if execparam and listen > 1:
+            # -ll -e: a vforked child runs PROG for each connection
+            return (yield from _serve_forever(proc, lst, execparam))
         try:
             conn = yield lst.accept(wsecs or None)
         finally:
@@ -137,7 +146,62 @@ def nc_main(proc):
             proc.err(f"nc: can't connect to remote host ({addrs[0]}): {ERRNO_TEXT.get(got, got)}\n")
             return 1
         conn = got
+    if execparam:
+        return (yield from _exec(proc, conn, execparam))
     return (yield from _copy(proc, conn, delay))
+
+
+def _serve_forever(proc, lst, execparam):
+    try:
+        while True:
+            conn = yield lst.accept(None)
+            if conn is None:
+                continue
+            proc.kernel.sched.process(_exec(proc, conn, execparam, spawn_child=True), name="nc-e")
+    finally:
+        lst.close()
+
+
+def _exec(proc, conn, execparam, spawn_child=False):
+    """``xmove_fd(cfd, 0); xdup2(0, 1); execvp(PROG)``: PROG reads the
+    connection and writes to it; its stderr stays nc's.  Input is what the
+    peer sent before PROG starts reading: everything up to the peer's end of
+    stream, or what has arrived when the peer goes quiet."""
+    from . import NOT_FOUND, run_argv
+    from .common import subproc
+    data = b""
+    while True:
+        got = yield conn.recv(0.1)
+        if not got or isinstance(got, str):
+            break
+        data += got
+
+    def out(stream, text):
+        if stream == "stdout":
+            try:
+                conn.send(text.encode("latin-1", "replace"))
+            except SocketError:
+                pass
+        else:
+            proc.err(text)
+    child = subproc(proc, list(execparam), stdin=data.decode("latin-1"), on_output=out)
+    gen = (proc.programs or run_argv)(child)
+    if gen is NOT_FOUND:
+        conn.close()
+        proc.err(f"nc: can't execute '{execparam[0]}': No such file or directory\n")
+        return 1
+    if spawn_child:
+        task = proc.fork(list(execparam))
+        child.attach(task)
+        try:
+            status = yield from gen
+        finally:
+            proc.exit_task(task)
+    else:
+        proc.execve(list(execparam))         # the exec replaces nc
+        status = yield from gen
+    conn.close()
+    return status if isinstance(status, int) else 0
 
 
 def _first(sched, ev, timeout):
@@ -163,7 +227,15 @@ def _copy(proc, conn, delay):
             pass
         if delay:
             yield delay
-    conn.close()            # stdin at EOF: shutdown(cfd, SHUT_WR)
+    # stdin at EOF: shutdown(cfd, SHUT_WR) sends a FIN whatever the peer has
+    # sent; the model's close() would answer unread data with a reset, so
+    # what has already arrived is read (nc copies it to stdout anyway) first
+    while any(isinstance(x, bytes) and x for x in conn.data.items):
+        got = yield conn.recv(None)
+        if not got or isinstance(got, str):
+            return 0
+        proc.out(got.decode("latin-1"))
+    conn.close()
     while True:
         got = yield conn.recv(None)
         if not got or isinstance(got, str):

@@ -7,7 +7,6 @@ from ...kernel import tcp
 from .. import libc
 from .common import ERRNO_TEXT, UsageError, getopt, usage
 
-USAGE = "[-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n\t[--post-data STR | --post-file FILE] [-Y on/off]\n\t[-P DIR] [-U AGENT] URL..."
 LONG = {"--quiet": "-q", "--server-response": "-S", "--output-document": "-O",
         "--continue": "-c", "--spider": "--spider", "--timeout": "-T"}
 
@@ -66,32 +65,82 @@ def _smart5(n: int) -> str:
     return f"{n:4d}{units[i]}"
 
 
+# getopt_long table: name -> (takes an argument, short option or None when ignored)
+LONGOPTS = {
+    "continue": (False, "c"), "quiet": (False, "q"), "server-response": (False, "S"),
+    "output-document": (True, "O"), "output-file": (True, "o"),
+    "directory-prefix": (True, "P"), "proxy": (True, "Y"), "user-agent": (True, "U"),
+    "timeout": (True, "T"), "tries": (True, "t"),
+    "header": (True, "header"), "post-data": (True, "post-data"), "spider": (False, "Z"),
+    "no-check-certificate": (False, None), "post-file": (True, "post-file"),
+    "passive-ftp": (False, None), "no-cache": (False, None), "no-verbose": (False, None),
+    "no-clobber": (False, None), "no-host-directories": (False, None), "no-parent": (False, None),
+}
+
+
+def _long_opts(proc, args):
+    """glibc getopt_long's long options (unique prefixes allowed), turned
+    into short ones; --header/--post-data/--post-file collected apart."""
+    argv, extra = [], {"header": []}
+    i = 0
+    while i < len(args):
+        a = args[i]
+        i += 1
+        if a == "--":
+            argv += args[i - 1:]
+            break
+        if not a.startswith("--"):
+            argv.append(a)
+            continue
+        name, eq, val = a[2:].partition("=")
+        if name in LONGOPTS:
+            match = [name]
+        else:
+            match = [n for n in LONGOPTS if n.startswith(name)]
+        if not match:
+            proc.err(f"wget: unrecognized option '--{name}'\n")
+            raise UsageError(name)
+        if len(match) > 1:
+            proc.err(f"wget: option '--{name}' is ambiguous; possibilities:"
+                     + "".join(f" '--{m}'" for m in match) + "\n")
+            raise UsageError(name)
+        name = match[0]
+        takes, short = LONGOPTS[name]
+        if takes and not eq:
+            if i >= len(args):
+                proc.err(f"wget: option '--{name}' requires an argument\n")
+                raise UsageError(name)
+            val, i = args[i], i + 1
+        elif not takes and eq:
+            proc.err(f"wget: option '--{name}' doesn't allow an argument\n")
+            raise UsageError(name)
+        if short is None:
+            continue
+        if short == "header":
+            extra["header"].append(val)
+        elif short in ("post-data", "post-file"):
+            extra[short] = val
+        elif takes:
+            argv += [f"-{short}", val]
+        else:
+            argv.append(f"-{short}")
+    return argv, extra
+
+
 def wget_main(proc):
-    argv = []
-    for a in proc.argv[1:]:
-        if a.startswith("--"):
-            k, eq, v = a.partition("=")
-            if k in ("--timeout",):
-                return 139          # FEATURE_WGET_TIMEOUT off: getopt32 segfaults
-            if k in LONG and LONG[k].startswith("-") and not LONG[k].startswith("--"):
-                argv.append(LONG[k])
-                if eq:
-                    argv.append(v)
-                continue
-            if k == "--spider":
-                argv.append("-Z")
-                continue
-            if k in ("--header", "--post-data", "--post-file", "--no-check-certificate"):
-                continue
-        argv.append(a)
+    from .usage_texts import USAGE as TEXTS
     try:
+        argv, extra = _long_opts(proc, proc.argv[1:])
         opts, urls = getopt(proc, "cqSZO:o:P:Y:U:T:+t:n:", argv)
     except UsageError:
-        return usage(proc, "wget", USAGE)
+        return usage(proc, "wget", TEXTS["wget"])
     if "T" in opts:
         return 139                  # see module docstring of the package
     if not urls:
-        return usage(proc, "wget", USAGE)
+        return usage(proc, "wget", TEXTS["wget"])
+    opts["headers"] = extra["header"]
+    if "post-data" in extra:
+        opts["post"] = extra["post-data"]
     quiet = bool(opts.get("q"))
     try:
         for url in urls:
@@ -119,61 +168,69 @@ def _download(proc, url, opts, quiet):
         if opts.get("P"):
             out_name = posixpath.join(opts["P"], out_name)
     redirects = 16
+    resolve = True
     while True:
-        addrs = yield from libc.resolve(proc, host)
-        if not addrs:
-            _die(proc, f"bad address '{host}'")
-        ip = addrs[0]
-        if not quiet:
-            proc.err(f"Connecting to {hostport} ({ip}:{port})\n")
+        if resolve:
+            addrs = yield from libc.resolve(proc, host)
+            if not addrs:
+                _die(proc, f"bad address '{host}'")
+            ip = addrs[0]
+            if not quiet:
+                proc.err(f"Connecting to {hostport} ({ip}:{port})\n")
         conn = yield tcp.connect(proc.netns, (ip, port))
         if isinstance(conn, str):
             _die(proc, f"can't connect to remote host ({ip}): {ERRNO_TEXT.get(conn, conn)}")
-        req = (f"GET /{path} HTTP/1.1\r\nHost: {hostport}\r\n"
-               f"User-Agent: Wget\r\nConnection: close\r\n\r\n")
+        req = _request(opts, path, hostport)
         conn.send(req.encode())
         reader = _Reader(conn)
-        status_line = yield from reader.line()
-        if status_line is None:
-            _die(proc, "error getting response: Connection reset by peer")
-        status_line = _sanitize(status_line)
-        if opts.get("S"):
-            proc.err(f"  {status_line}\n")
-        parts = status_line.split(None, 2)
-        try:
-            status = int(parts[1])
-        except (IndexError, ValueError):
-            status = 0
+        while True:
+            status_line = yield from _fgets(proc, reader, opts)
+            status = _atoi(status_line.lstrip(" \t\n").split(None, 1)[1]
+                           if len(status_line.split(None, 1)) > 1 else "")
+            if status not in (0, 100):
+                break
+            # eat the remaining headers, read the next response
+            while (yield from _fgets(proc, reader, opts)) != "":
+                pass
         if status not in (0, 100, 200, 201, 202, 203, 204, 300, 301, 302, 303, 307, 308):
             # busybox checks the status before reading the headers: with -S
             # an error shows its status line only
             conn.close()
             _die(proc, f"server returned error: {status_line}")
         headers = {}
+        location = None
         while True:
-            h = yield from reader.line()
-            if h is None or h in ("", "\r"):
-                if h is not None and opts.get("S"):
-                    proc.err("  \n")      # busybox shows the empty line ending the headers too
+            # get_sanitized_hdr: every line is shown with -S, the empty one too
+            h = yield from _fgets(proc, reader, opts)
+            if h == "":
                 break
-            h = _sanitize(h)
-            if opts.get("S"):
-                proc.err(f"  {h}\n")
-            k, _, v = h.partition(":")
-            headers[k.strip().lower()] = v.strip()
-        if status in (301, 302, 303, 307, 308) and "location" in headers:
+            n = 0
+            while n < len(h) and (h[n].isalnum() or h[n] in "-._"):
+                n += 1
+            if n >= len(h) or h[n] != ":":
+                _die(proc, f"bad header line: {h[:n].lower() + h[n:]}")
+            k, v = h[:n].lower(), h[n + 1:].strip(" \t")
+            headers[k] = v
+            if k == "content-length":
+                if not v.isdigit():
+                    _die(proc, f"content-length {v} is garbage")
+            if k == "location" and status >= 300:
+                location = v      # acted on at once: the rest is never read
+                break
+        if location is not None:
             conn.close()
             redirects -= 1
             if redirects == 0:
                 _die(proc, "too many redirections")
-            loc = headers["location"]
-            if "://" in loc:
-                parsed = _parse_url(loc)
-                if parsed is None:
-                    _die(proc, f"not an http or ftp url: {loc}")
-                scheme, hostport, host, port, path = parsed
-            else:
-                path = loc.lstrip("/") if loc.startswith("/") else posixpath.join(posixpath.dirname(path), loc)
+            if location.startswith("/"):
+                path = location[1:]          # same server: no new "Connecting to"
+                resolve = False
+                continue
+            parsed = _parse_url(location)    # anything else is a URL
+            if parsed is None:
+                _die(proc, f"not an http or ftp url: {location}")
+            scheme, hostport, host, port, path = parsed
+            resolve = True
             continue
         if status not in (200, 201, 202, 203, 204, 206):
             conn.close()
@@ -219,6 +276,54 @@ def _download(proc, url, opts, quiet):
         proc.err("written to stdout\n" if to_stdout else f"'{out_name}' saved\n")
     if total is not None and len(body) < total:
         _die(proc, "connection closed prematurely")
+
+
+def _request(opts, path, hostport):
+    """The request as busybox writes it: Host and User-Agent unless the
+    user gives them with --header, then the user's headers."""
+    user = opts.get("headers") or []
+    names = {h.split(":", 1)[0].strip().lower() for h in user}
+    post = opts.get("post")
+    req = f"{'POST' if post is not None else 'GET'} /{path} HTTP/1.1\r\n"
+    if "host" not in names:
+        req += f"Host: {hostport}\r\n"
+    if "user-agent" not in names:
+        req += f"User-Agent: {opts.get('U') or 'Wget'}\r\n"
+    req += "Connection: close\r\n"
+    req += "".join(f"{h}\r\n" for h in user)
+    if post is not None:
+        if "content-type" not in names:
+            req += "Content-Type: application/x-www-form-urlencoded\r\n"
+        req += f"Content-Length: {len(post)}\r\n\r\n{post}"
+    else:
+        req += "\r\n"
+    return req
+
+
+def _fgets(proc, reader, opts):
+    """fgets_trim_sanitize(fp, "  %s\n"): a line, cut at its first control
+    character, shown with -S; end of stream dies with "error getting
+    response" (and the errno when the stream ended with one)."""
+    line = yield from reader.line()
+    if line is None:
+        if reader.error:
+            _die(proc, f"error getting response: {ERRNO_TEXT.get(reader.error, reader.error)}")
+        _die(proc, "error getting response")
+    line = _sanitize(line)
+    if opts.get("S"):
+        proc.err(f"  {line}\n")
+    return line
+
+
+def _atoi(s: str) -> int:
+    s = s.lstrip(" \t\n\v\f\r")
+    n = 0
+    while n < len(s) and (s[n].isdigit() or (n == 0 and s[n] in "+-")):
+        n += 1
+    try:
+        return int(s[:n])
+    except ValueError:
+        return 0
 
 
 def _sanitize(s: str) -> str:
