@@ -72,6 +72,18 @@ class RouteTable:
                 best = r
         return best
 
+    def gateway_link(self, gateway: str, dev=None) -> Route | None:
+        """``fib_check_nh``: the most specific route without a gateway (a link
+        route) on an up device (``dev`` if given) that reaches ``gateway``;
+        None when the gateway is on no link (ENETUNREACH)."""
+        addr = ipaddress.IPv4Address(gateway)
+        link = None
+        for r in self.routes:
+            if r.gateway is None and r.dev.up and (dev is None or r.dev is dev) \
+                    and addr in r.dst and (link is None or r.dst.prefixlen > link.dst.prefixlen):
+                link = r
+        return link
+
     def sorted(self) -> list[Route]:
         """In the order the kernel dumps the main table: default first, then by prefix."""
         return sorted(self.routes, key=lambda r: (r.dst.prefixlen != 0,

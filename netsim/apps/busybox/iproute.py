@@ -635,6 +635,22 @@ def route_text(ip: Ip, e: RouteEntry, *, filter_tb: int = RT_TABLE_MAIN, scopema
     return line + "\n"
 
 
+def _prefix_selector(argv, i, parm, family, root, match):
+    """``from``/``to`` selectors of ``ip route list``: ``root P`` and
+    ``match P`` set one, ``exact P`` (or a bare prefix) both; returns
+    ``(i, root, match)``."""
+    if parm == 11:
+        i = next_arg(argv, i)
+        return i, Prefix.parse(argv[i], family), match
+    if parm == 12:
+        i = next_arg(argv, i)
+        return i, root, Prefix.parse(argv[i], family)
+    if parm == 13:
+        i = next_arg(argv, i)
+    exact = Prefix.parse(argv[i], family)
+    return i, exact, exact
+
+
 def iproute_list_or_flush(ip: Ip, argv: list[str], flush: bool) -> int:
     keywords = ("protocol", "dev", "oif", "iif", "via", "table", "cache", "from", "to", "scope",
                 "all", "root", "match", "exact", "main")
@@ -690,33 +706,13 @@ def iproute_list_or_flush(ip: Ip, argv: list[str], flush: bool) -> int:
                 scope, scopemask = 255, 0
         elif arg == 7:
             i = next_arg(argv, i)
-            parm = index_in_substrings(keywords, argv[i])
-            if parm == 11:
-                i = next_arg(argv, i)
-                rsrc = Prefix.parse(argv[i], family)
-            elif parm == 12:
-                i = next_arg(argv, i)
-                msrc = Prefix.parse(argv[i], family)
-            else:
-                if parm == 13:
-                    i = next_arg(argv, i)
-                msrc = Prefix.parse(argv[i], family)
-                rsrc = msrc
+            i, rsrc, msrc = _prefix_selector(argv, i, index_in_substrings(keywords, argv[i]),
+                                             family, rsrc, msrc)
         else:
             if arg == 8:
                 i = next_arg(argv, i)
                 arg = index_in_substrings(keywords, argv[i])
-            if arg == 11:
-                i = next_arg(argv, i)
-                rdst = Prefix.parse(argv[i], family)
-            elif arg == 12:
-                i = next_arg(argv, i)
-                mdst = Prefix.parse(argv[i], family)
-            else:
-                if arg == 13:
-                    i = next_arg(argv, i)
-                mdst = Prefix.parse(argv[i], family)
-                rdst = mdst
+            i, rdst, mdst = _prefix_selector(argv, i, arg, family, rdst, mdst)
         i += 1
 
     if idev is not None:
@@ -951,12 +947,7 @@ def iproute_modify(ip: Ip, argv: list[str], cmd: str) -> int:
         raise Die("RTNETLINK answers: No such file or directory", 2)
     if gateway is not None:
         # fib_check_nh: the gateway must be on a link (a route of scope link)
-        link = None
-        for r in routes.routes:
-            if r.gateway is None and r.dev.up and (device is None or r.dev is device) \
-                    and ipaddress.IPv4Address(gateway) in r.dst \
-                    and (link is None or r.dst.prefixlen > link.dst.prefixlen):
-                link = r
+        link = routes.gateway_link(gateway, device)
         if link is None:
             raise Die("RTNETLINK answers: Network is unreachable", 2)
         device = link.dev

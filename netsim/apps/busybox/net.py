@@ -402,12 +402,7 @@ def _route_change(proc, add: bool, args: list[str]) -> str | None:
     if any(r.dst == net and r.metric == metric for r in routes.routes):
         return "File exists"
     if gateway is not None:
-        link = None
-        for r in routes.routes:
-            if r.gateway is None and r.dev.up and (dev is None or r.dev is dev) \
-                    and ipaddress.IPv4Address(gateway) in r.dst \
-                    and (link is None or r.dst.prefixlen > link.dst.prefixlen):
-                link = r
+        link = routes.gateway_link(gateway, dev)
         if link is None:
             return "Network is unreachable"
         dev = link.dev
