@@ -58,21 +58,8 @@ def heredoc_text(sh, doc: "HereDoc"):
     """The text a here-document feeds its command (a generator: ``$(…)`` runs)."""
     if not doc.expand:
         return doc.body
-    src, parts, buf, i, n = doc.body, [], "", 0, len(doc.body)
-    while i < n:
-        c = src[i]
-        if c == "\\" and i + 1 < n and src[i + 1] in "\\$`\n":
-            if src[i + 1] != "\n":
-                buf += src[i + 1]
-            i += 2
-        elif c == "$" or c == "`":
-            if buf:
-                parts.append(("dq", buf))
-                buf = ""
-            i = _expansion(src, i, parts, quoted=True)
-        else:
-            buf += c
-            i += 1
+    parts: list = []
+    _i, buf = _double_quoted(doc.body, 0, parts, None)
     if buf:
         parts.append(("dq", buf))
     if not parts:
@@ -193,22 +180,7 @@ def tokenize(src: str, lines: list | None = None) -> list:
             parts.append(("sq", src[i + 1:j]))
             i = j + 1
         elif c == '"':
-            i += 1
-            buf = ""
-            while i < n and src[i] != '"':
-                c = src[i]
-                if c == "\\" and i + 1 < n and src[i + 1] in '"\\$`\n':
-                    if src[i + 1] != "\n":
-                        buf += src[i + 1]
-                    i += 2
-                elif c == "$" or c == "`":
-                    if buf:
-                        parts.append(("dq", buf))
-                        buf = ""
-                    i = _expansion(src, i, parts, quoted=True)
-                else:
-                    buf += c
-                    i += 1
+            i, buf = _double_quoted(src, i + 1, parts, '"')
             if i >= n:
                 raise ShSyntaxError("unterminated quoted string")
             parts.append(("dq", buf))
@@ -233,6 +205,31 @@ def tokenize(src: str, lines: list | None = None) -> list:
     if pending:
         read_bodies(n)
     return toks
+
+
+def _double_quoted(src: str, i: int, parts: list, end: str | None):
+    """Text as inside double quotes from ``src[i]`` up to ``end`` (``"``;
+    None: the end of ``src``, a here-document's body): ``\\`` escapes ``$``,
+    `` ` ``, ``\\``, a newline (and ``end``); expansions go to ``parts``.
+    Returns the index of ``end`` (or ``len(src)``) and the literal text
+    after the last expansion, for the caller to append."""
+    n, buf = len(src), ""
+    escapable = "\\$`\n" + (end or "")
+    while i < n and src[i] != end:
+        c = src[i]
+        if c == "\\" and i + 1 < n and src[i + 1] in escapable:
+            if src[i + 1] != "\n":
+                buf += src[i + 1]
+            i += 2
+        elif c == "$" or c == "`":
+            if buf:
+                parts.append(("dq", buf))
+                buf = ""
+            i = _expansion(src, i, parts, quoted=True)
+        else:
+            buf += c
+            i += 1
+    return i, buf
 
 
 def _expansion(src, i, parts, quoted):
