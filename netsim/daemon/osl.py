@@ -97,6 +97,19 @@ class OsLayer:
         dev.name = new_name
         ns.add_interface(dev)
 
+    def move_into_sandbox(self, dev, ns, ifname: str, ep, set_gateway: bool) -> None:
+        """osl ``AddInterface`` + ``Join``: ``dev`` moves into the sandbox's
+        namespace as ``ifname`` with the endpoint's MAC and address, comes
+        up, and (for the gateway endpoint) carries the default route."""
+        net = ep.network
+        self.link_set_netns(dev, ns, ifname)
+        self.link_set_address(dev, ep.mac)
+        self.addr_add(dev, f"{ep.ip}/{net.subnet.prefixlen}")
+        self.link_up(dev)
+        ep.ifname = ifname
+        if set_gateway:
+            self.route_add_default(ns, dev, net.gateway)
+
     def link_up(self, dev) -> None:
         dev.netns.set_up(dev)
 

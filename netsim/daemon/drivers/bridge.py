@@ -177,13 +177,7 @@ class BridgeDriver:
         ep.host_dev = host_end
         self.osl.link_set_master(host_end, self.bridges[net.id])
         self.osl.link_up(host_end)
-        self.osl.link_set_netns(peer, ns, ifname)
-        self.osl.link_set_address(peer, ep.mac)
-        self.osl.addr_add(peer, f"{ep.ip}/{net.subnet.prefixlen}")
-        self.osl.link_up(peer)
-        ep.ifname = ifname
-        if set_gateway:
-            self.osl.route_add_default(ns, peer, net.gateway)
+        self.osl.move_into_sandbox(peer, ns, ifname, ep, set_gateway)
 
     def leave(self, ep) -> None:
         """The sandbox takes its interface down (osl ``Remove``), then

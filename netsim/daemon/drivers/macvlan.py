@@ -56,13 +56,7 @@ class MacvlanDriver:
         lower = self.parent(net)
         dev = self.osl.macvlan_add(self.ids.veth_name().replace("veth", "macvlan"), lower, lower.mtu)
         ep.host_dev = dev
-        self.osl.link_set_netns(dev, ns, ifname)
-        self.osl.link_set_address(dev, ep.mac)
-        self.osl.addr_add(dev, f"{ep.ip}/{net.subnet.prefixlen}")
-        self.osl.link_up(dev)
-        ep.ifname = ifname
-        if set_gateway:
-            self.osl.route_add_default(ns, dev, net.gateway)
+        self.osl.move_into_sandbox(dev, ns, ifname, ep, set_gateway)
 
     def leave(self, ep) -> None:
         dev = ep.host_dev
