@@ -120,18 +120,31 @@ def hosts_lookup(proc, name: str) -> HostEnt | None:
     return None if found is None else HostEnt(found[0], [found[1]])
 
 
+def hosts_entries(proc) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``/etc/hosts`` as ``(address, names)`` lines, comments dropped, in order."""
+    return _hosts_lines(_read(proc, "/etc/hosts") or "")
+
+
+@lru_cache(maxsize=256)
+def _hosts_lines(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    out = []
+    for line in text.splitlines():
+        words = line.split("#", 1)[0].split()
+        if len(words) >= 2:
+            out.append((words[0], tuple(words[1:])))
+    return tuple(out)
+
+
 @lru_cache(maxsize=256)
 def _hosts_table(text: str) -> dict[str, tuple[str, str]]:
     """{lowercased name: (canonical name, address)} of an ``/etc/hosts``
     text, the first line naming a host winning (parsed once per content)."""
     table: dict[str, tuple[str, str]] = {}
-    for line in text.splitlines():
-        line = line.split("#", 1)[0]
-        words = line.split()
-        if len(words) < 2 or not is_ipv4(words[0]):
+    for addr, names in _hosts_lines(text):
+        if not is_ipv4(addr):
             continue
-        for w in words[1:]:
-            table.setdefault(w.lower(), (words[1], words[0]))
+        for w in names:
+            table.setdefault(w.lower(), (names[0], addr))
     return table
 
 

@@ -24,15 +24,8 @@ from .. import libc
 
 
 def _hosts_name(proc, ip: str) -> str | None:
-    try:
-        text = proc.fs.read("/etc/hosts")
-    except (FileNotFoundError, IsADirectoryError):
-        return None
-    for line in text.splitlines():
-        words = line.split("#", 1)[0].split()
-        if len(words) >= 2 and words[0] == ip:
-            return words[1]
-    return None
+    """The canonical (first) name of the first ``/etc/hosts`` line for ``ip``."""
+    return next((names[0] for addr, names in libc.hosts_entries(proc) if addr == ip), None)
 
 
 def gethostbyaddr(proc, ip: str):

@@ -31,15 +31,10 @@ USAGE = ("[OPTIONS] HOST\n\nSend ICMP ECHO_REQUESTs to HOST\n\n"
 
 
 def _v6_hosts(proc, name: str) -> str | None:
-    try:
-        text = proc.fs.read("/etc/hosts")
-    except (FileNotFoundError, IsADirectoryError):
-        return None
-    for line in text.splitlines():
-        words = line.split("#", 1)[0].split()
-        if len(words) >= 2 and ":" in words[0] and name.lower() in (w.lower() for w in words[1:]):
-            return words[0]
-    return None
+    """The IPv6 address of the first ``/etc/hosts`` line naming ``name``."""
+    name = name.lower()
+    return next((addr for addr, names in libc.hosts_entries(proc)
+                 if ":" in addr and name in (w.lower() for w in names)), None)
 
 
 def ping6_main(proc):
