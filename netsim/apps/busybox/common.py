@@ -17,6 +17,17 @@ ERRNO_TEXT.update({
 })
 
 
+def xatou_range(text: str, lo: int, hi: int) -> int:
+    """libbb ``xatou_range``/``xatoul_range``: decimal digits only; a
+    ValueError with busybox's message (the text as given) otherwise."""
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError(f"invalid number '{text}'")
+    value = int(text)
+    if not lo <= value <= hi:
+        raise ValueError(f"number {text} is not in {lo}..{hi} range")
+    return value
+
+
 class UsageError(Exception):
     """Bad options: the applet prints busybox's usage text and exits 1."""
 

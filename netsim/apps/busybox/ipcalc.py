@@ -10,7 +10,7 @@ messages (not the usage text).
 """
 from __future__ import annotations
 
-from .common import UsageError, getopt
+from .common import UsageError, getopt, xatou_range
 from .hostnames import gethostbyaddr
 from .net import bb_usage
 
@@ -66,22 +66,6 @@ def _classful(ip: int) -> int:
     return 0xFF000000
 
 
-def _xatoul_range(text: str, lo: int, hi: int):
-    """busybox ``xatoul_range``: (value, error text)."""
-    s = text
-    if not s or not s[0].isdigit():
-        return None, f"invalid number '{text}'"
-    try:
-        v = int(s, 10) if s.isdigit() else None
-    except ValueError:
-        v = None
-    if v is None:
-        return None, f"invalid number '{text}'"
-    if not lo <= v <= hi:
-        return None, f"number {text} is not in {lo}..{hi} range"
-    return v, None
-
-
 def ipcalc_main(proc):
     argv = []
     for a in proc.argv[1:]:
@@ -118,9 +102,10 @@ def ipcalc_main(proc):
     if "/" in ipstr:
         ipstr, prefixstr = ipstr.split("/", 1)
         if prefixstr:
-            plen, err = _xatoul_range(prefixstr, 0, 32)
-            if err:
-                return die(err)
+            try:
+                plen = xatou_range(prefixstr, 0, 32)
+            except ValueError as err:
+                return die(str(err))
             netmask = (0xFFFFFFFF << (32 - plen)) & 0xFFFFFFFF
     ip = inet_aton(ipstr)
     if ip is None:

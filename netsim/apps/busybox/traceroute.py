@@ -25,7 +25,7 @@ from __future__ import annotations
 from ...kernel.packet import ICMP, PROTO_UDP
 from ...kernel.socket import IcmpSocket, SocketError, UdpSocket
 from .. import libc
-from .common import ERRNO_TEXT, UsageError, getopt, usage
+from .common import ERRNO_TEXT, UsageError, getopt, usage, xatou_range
 from .hostnames import gethostbyaddr
 from .usage_texts import USAGE
 
@@ -39,19 +39,6 @@ _UNREACH_MARK = {0: " !N", 1: " !H", 2: " !P", 5: " !S", 6: " !U", 7: " !U", 8: 
                  9: " !A", 10: " !C", 11: " !T", 12: " !T", 13: " !A", 14: " !V", 15: " !C"}
 
 
-class _Die(Exception):
-    """``bb_error_msg_and_die``: the message is printed, the exit code is 1."""
-
-
-def _xatou_range(text: str, lo: int, hi: int) -> int:
-    if not text.isdigit():
-        raise _Die(f"invalid number '{text}'")
-    value = int(text)
-    if not lo <= value <= hi:
-        raise _Die(f"number {value} is not in {lo}..{hi} range")
-    return value
-
-
 def traceroute_main(proc):
     try:
         opts, args = getopt(proc, OPTIONS, proc.argv[1:])
@@ -60,15 +47,15 @@ def traceroute_main(proc):
     if not args:
         return usage(proc, "traceroute", USAGE["traceroute"])
     try:
-        max_ttl = _xatou_range(opts["m"], 1, 255) if "m" in opts else 30
-        port = _xatou_range(opts["p"], 0, 65535) if "p" in opts else 33434
-        nprobes = _xatou_range(opts["q"], 1, 2**31 - 1) if "q" in opts else 3
-        waittime = _xatou_range(opts["w"], 1, 24 * 60 * 60) if "w" in opts else 5
-        pause_ms = _xatou_range(opts["z"], 0, 60 * 60 * 1000) if "z" in opts else 0
-        first_ttl = _xatou_range(opts["f"], 1, max_ttl) if "f" in opts else 1
+        max_ttl = xatou_range(opts["m"], 1, 255) if "m" in opts else 30
+        port = xatou_range(opts["p"], 0, 65535) if "p" in opts else 33434
+        nprobes = xatou_range(opts["q"], 1, 2**31 - 1) if "q" in opts else 3
+        waittime = xatou_range(opts["w"], 1, 24 * 60 * 60) if "w" in opts else 5
+        pause_ms = xatou_range(opts["z"], 0, 60 * 60 * 1000) if "z" in opts else 0
+        first_ttl = xatou_range(opts["f"], 1, max_ttl) if "f" in opts else 1
         if "t" in opts:
-            _xatou_range(opts["t"], 0, 255)        # IP_TOS: not modelled on the wire
-    except _Die as e:
+            xatou_range(opts["t"], 0, 255)        # IP_TOS: not modelled on the wire
+    except ValueError as e:
         proc.err(f"traceroute: {e}\n")
         return 1
     host = args[0]
@@ -82,8 +69,8 @@ def traceroute_main(proc):
     packlen = PACKLEN
     if len(args) > 1:
         try:
-            packlen = _xatou_range(args[1], PACKLEN, MAX_PACKLEN)
-        except _Die as e:
+            packlen = xatou_range(args[1], PACKLEN, MAX_PACKLEN)
+        except ValueError as e:
             proc.err(f"traceroute: {e}\n")
             return 1
 
