@@ -14,10 +14,10 @@ import re
 
 from ..errors import Conflict, InvalidParameter, NetsimError, NotFound, SystemError_
 from ..fs import Filesystem, view_for
+from ..kernel.pid import SIGCHLD, SIGKILL, SIGSTOP, SIGTERM
 from .container import NAME_RE, Container, NetworkRequest
 from .names import random_name
 
-SIGKILL, SIGTERM = 9, 15
 DOCKER_INIT = "/sbin/docker-init"       # the daemon's init-path (tini)
 EXEC_NOT_FOUND = ('exec: "{0}": executable file not found in $PATH')
 
@@ -266,7 +266,7 @@ class LifecycleMixin:
         running = self.sched.process(program, name="docker-init:child")
         child.on_kill = lambda sig, p=running: _fatal_signal(proc, p, sig)
         for sig in range(1, 32):
-            if sig not in (SIGKILL, 17, 19):          # KILL, CHLD, STOP cannot be passed on
+            if sig not in (SIGKILL, SIGCHLD, SIGSTOP):    # cannot be passed on
                 init_task.handlers[sig] = lambda s, t=child: tasks.signal(t, s)
         yield running
         tasks.exit(child)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 PID_MAX = 4194304            # kernel.pid_max on 64-bit hosts with systemd
-SIGINT, SIGKILL, SIGPIPE, SIGTERM = 2, 9, 13, 15
+SIGINT, SIGKILL, SIGPIPE, SIGTERM, SIGCHLD, SIGSTOP = 2, 9, 13, 15, 17, 19
 # signal(7)'s default actions other than "terminate"
 DEFAULT_IGNORE = frozenset({17, 18, 23, 28})      # CHLD CONT URG WINCH
 DEFAULT_STOP = frozenset({19, 20, 21, 22})        # STOP TSTP TTIN TTOU

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import re
 
+from ...kernel.pid import DEFAULT_IGNORE, SIGTERM
 from .common import UsageError, getopt
 from .shellutils import msg_name, show_usage
 
 SIGNALS = ["HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV",
            "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN",
            "TTOU", "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "POLL", "PWR", "SYS"]
-SIGKILL, SIGTERM = 9, 15
-IGNORED = {17, 18, 23, 28}          # CHLD CONT URG WINCH (timeout: nothing to kill)
 ALIASES = {"IOT": 6, "IO": 29, "CLD": 17, "POLL": 29}
 
 # the reference host's CPUs (``nproc`` in a container sees the host's)
@@ -240,7 +239,7 @@ def timeout_main(proc):
     try:
         yield any_of(sched, [running, Timeout(sched, secs)])
         if not running.triggered:
-            if sig in IGNORED or sig == 0:
+            if sig in DEFAULT_IGNORE or sig == 0:    # timeout: nothing to kill
                 yield running
             else:
                 running.kill()
