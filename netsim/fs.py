@@ -322,11 +322,7 @@ class UserView:
         self._fs.remove(path)
 
     def remove_tree(self, path: str) -> None:
-        path = self._fs.norm(path)
-        if self._fs.is_dir(path) and not self._fs._is_mountpoint(path):
-            for name in self.listdir(path):
-                self.remove_tree(path.rstrip("/") + "/" + name)
-        self.remove(path)
+        Filesystem.remove_tree(self, path)      # its listdir and remove: this view's
 
 
 def view_for(fs, uid: int, gid: int):
